@@ -1,0 +1,5 @@
+export * from './meta.ts';
+export * from './router.ts';
+export * from './istio-filter.ts';
+export * from './rate-limit.ts';
+export * from './kinds.ts';

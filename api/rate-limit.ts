@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { API_VERSION, condition, duration, generatedRef, objectMeta } from './meta.ts';
+
+export const UNITS = ['SECOND', 'MINUTE', 'HOUR', 'DAY'] as const;
+export type Unit = (typeof UNITS)[number];
+export const MAX_STAGE = 10;
+
+export const headerMatch = z
+  .object({
+    /** Header name; pseudo-headers `:path`, `:method`, `:authority` included. */
+    key: z.string().min(1).max(256),
+    matchType: z.enum(['exact', 'prefix', 'regex', 'present']),
+    value: z.string().max(1024).optional(),
+    /** Match requests where the header does NOT match. */
+    invert: z.boolean().optional(),
+  })
+  .superRefine((h, ctx) => {
+    if (h.matchType !== 'present' && h.value === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `value is required for matchType ${h.matchType}` });
+    }
+  })
+  .meta({
+    'x-kubernetes-validations': [
+      { rule: "self.matchType == 'present' || has(self.value)", messageExpression: "'value is required for matchType ' + self.matchType", fieldPath: '.value' },
+    ],
+  });
+export type HeaderMatch = z.infer<typeof headerMatch>;
+
+export const rateLimitMatch = z.object({
+  headers: z.array(headerMatch).max(16).optional(),
+  /** Callers: pod labels (client side, matched by the caller's own sidecar) and/or mTLS principal. */
+  source: z
+    .object({ labels: z.record(z.string().max(317), z.string().max(63)).optional(), principal: z.string().max(512).optional() })
+    .optional(),
+  /** Caller address or CIDR, e.g. `10.1.0.0/16`. */
+  remoteAddress: z.string().max(64).regex(/^[0-9a-fA-F:.]+(\/[0-9]{1,3})?$/, 'must be an IP address or CIDR').optional(),
+});
+export type RateLimitMatch = z.infer<typeof rateLimitMatch>;
+
+export const rateLimitSpec = z
+  .object({
+    /** Target hosts as `host[:port]` (server side: the target's inbound; client side: callers' outbound to it). */
+    hosts: z.array(z.string().min(1).max(260)).max(32).optional(),
+    /** Target workloads by pod labels (alternative or addition to `hosts`). */
+    workloadSelector: z.object({ labels: z.record(z.string().max(317), z.string().max(63)) }).optional(),
+    /** `server` (default): enforce in the target's inbound; `client`: in callers' outbound. */
+    side: z.enum(['server', 'client']).optional(),
+    /** `global` (default): fleet-wide via the rate-limit service; `local`: per-pod token bucket. */
+    mode: z.enum(['global', 'local']).optional(),
+    match: rateLimitMatch.optional(),
+    /** Requests allowed per unit. */
+    quota: z.number().int().min(1).max(1_000_000_000),
+    unit: z.enum(UNITS),
+    /** Envoy rate-limit stage (0–10) so several filters can be chained. */
+    stage: z.number().int().min(0).max(MAX_STAGE).optional(),
+    /** Count and report, never reject. */
+    shadow: z.boolean().optional(),
+    /** When the rate-limit service cannot answer: `allow` (default) or `deny`. */
+    failureMode: z.enum(['allow', 'deny']).optional(),
+    /** Counting algorithm in the rate-limit service (global mode): epoch-aligned fixed window (default) or token bucket. */
+    algorithm: z.enum(['fixedWindow', 'tokenBucket']).optional(),
+    /** Rate-limit service domain (default `switchyard`). */
+    domain: z.string().min(1).max(128).regex(/^[A-Za-z0-9_.-]+$/, 'must be letters, digits, _ . or -').optional(),
+    /** Time Envoy waits for the rate-limit service (default 20ms, Envoy's own default). */
+    timeout: duration.optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (!s.hosts?.length && !s.workloadSelector) {
+      ctx.addIssue({ code: 'custom', path: ['hosts'], message: 'set hosts and/or workloadSelector to say which service is limited' });
+    }
+    if (s.mode === 'local' && s.match?.source?.labels && s.side !== 'client') {
+      ctx.addIssue({ code: 'custom', path: ['match', 'source', 'labels'], message: 'source labels need side client (a server cannot see its caller\'s labels)' });
+    }
+  })
+  .meta({
+    'x-kubernetes-validations': [
+      { rule: '(has(self.hosts) && size(self.hosts) > 0) || has(self.workloadSelector)', message: 'set hosts and/or workloadSelector to say which service is limited', fieldPath: '.hosts' },
+      { rule: 'self.quota > 0', messageExpression: "'quota must be greater than 0 (got ' + string(self.quota) + ')'", fieldPath: '.quota' },
+    ],
+  });
+export type RateLimitSpec = z.infer<typeof rateLimitSpec>;
+
+export const rateLimitStatus = z.object({
+  observedGeneration: z.number().int().optional(),
+  conditions: z.array(condition).optional(),
+  phase: z.string().optional(),
+  /** The descriptor Envoy sends for this limit, e.g. `switchyard_ratelimit=ns.name`. */
+  descriptorKey: z.string().optional(),
+  domain: z.string().optional(),
+  envoyFilters: z.array(generatedRef).optional(),
+});
+export type RateLimitStatus = z.infer<typeof rateLimitStatus>;
+
+export const rateLimit = z.object({
+  apiVersion: z.literal(API_VERSION),
+  kind: z.literal('RateLimit'),
+  metadata: objectMeta,
+  spec: rateLimitSpec,
+  status: rateLimitStatus.optional(),
+});
+export type RateLimit = z.infer<typeof rateLimit>;

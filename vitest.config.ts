@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['**/*.test.ts'],
+    exclude: ['node_modules/**'],
+    // Integration tests start real servers (Redis, Envoy, kube-apiserver); give them room.
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+  },
+});
