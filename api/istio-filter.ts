@@ -5,6 +5,8 @@ export const MIN_PRIORITY = -1000;
 export const MAX_PRIORITY = 1000;
 /** Bound on patches per filter; a filter is meant to be small and owned by one tool. */
 export const MAX_PATCHES = 32;
+/** Labels a mirror subset selects on; a selector needs few, and CEL cost estimates need a bound. */
+export const MAX_MIRROR_LABELS = 16;
 
 const percentage = z.number().min(0).max(100);
 
@@ -23,7 +25,7 @@ export const mirrorPatch = z
     host: z.string().min(1).max(253).optional(),
     /** DR subset to mirror to. With `labels`, the subset is added to the DestinationRule if absent. */
     subset: z.string().min(1).max(253).optional(),
-    labels: z.record(z.string().max(317), z.string().max(63)).optional(),
+    labels: z.record(z.string().max(317), z.string().max(63)).optional().meta({ maxProperties: MAX_MIRROR_LABELS }),
     port: z.number().int().min(1).max(65535).optional(),
     percentage,
   })
@@ -103,6 +105,10 @@ export const filterPatch = z
   });
 export type FilterPatch = z.infer<typeof filterPatch>;
 
+function priorityRangeMessage(value: unknown): string {
+  return `priority must be between ${MIN_PRIORITY} and ${MAX_PRIORITY} (got ${String(value)})`;
+}
+
 export const istioFilterSpec = z
   .object({
     /** What the filter patches: a Router (by name, same namespace) or the VS/DR of a host. */
@@ -110,7 +116,12 @@ export const istioFilterSpec = z
       .object({ router: z.string().min(1).max(253).optional(), host: z.string().min(1).max(253).optional() })
       .meta({ 'x-kubernetes-validations': [{ rule: 'has(self.router) != has(self.host)', message: 'target needs exactly one of router or host' }] }),
     /** Lower applies first; ties broken by creation time, then name. Range -1000..1000, default 0. */
-    priority: z.number().int().min(MIN_PRIORITY).max(MAX_PRIORITY).optional(),
+    priority: z
+      .number()
+      .int()
+      .min(MIN_PRIORITY, { error: (iss) => priorityRangeMessage(iss.input) })
+      .max(MAX_PRIORITY, { error: (iss) => priorityRangeMessage(iss.input) })
+      .optional(),
     /** Restrict HTTP route patches to these route names or branches (default: every route). */
     scope: z
       .object({ routes: z.array(z.string().max(253)).max(64).optional(), branches: z.array(z.string().max(63)).max(64).optional() })
@@ -123,6 +134,15 @@ export const istioFilterSpec = z
     if ((spec.target.router === undefined) === (spec.target.host === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['target'], message: 'target needs exactly one of router or host' });
     }
+  })
+  .meta({
+    'x-kubernetes-validations': [
+      {
+        rule: `!has(self.priority) || (self.priority >= ${MIN_PRIORITY} && self.priority <= ${MAX_PRIORITY})`,
+        messageExpression: `'priority must be between ${MIN_PRIORITY} and ${MAX_PRIORITY} (got ' + string(self.priority) + ')'`,
+        fieldPath: '.priority',
+      },
+    ],
   });
 export type IstioFilterSpec = z.infer<typeof istioFilterSpec>;
 

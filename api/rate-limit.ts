@@ -49,7 +49,11 @@ export const rateLimitSpec = z
     mode: z.enum(['global', 'local']).optional(),
     match: rateLimitMatch.optional(),
     /** Requests allowed per unit. */
-    quota: z.number().int().min(1).max(1_000_000_000),
+    quota: z
+      .number()
+      .int()
+      .min(1, { error: (iss) => `quota must be greater than 0 (got ${String(iss.input)})` })
+      .max(1_000_000_000),
     unit: z.enum(UNITS),
     /** Envoy rate-limit stage (0–10) so several filters can be chained. */
     stage: z.number().int().min(0).max(MAX_STAGE).optional(),

@@ -4,13 +4,15 @@ import { API_VERSION, DNS_LABEL, condition, duration, freeForm, generatedRef, ob
 /** Bounds keep CEL cost estimates finite and YAML reviewable. */
 export const MAX_SUBSETS = 32;
 export const MAX_VERSIONS = 16;
+/** Header matches per sandbox branch; each carries a CEL rule, so the map must be bounded. */
+export const MAX_BRANCH_HEADERS = 16;
 
 export const PROTOCOLS = ['http', 'http2', 'grpc', 'tcp'] as const;
 
 /** How a sandbox branch is recognised on requests that do not come from a sidecar with its label. */
 export const branchMatch = z.object({
   /** Header matches (all must hold), e.g. `{x-branch: {exact: box-123}}`. */
-  headers: z.record(z.string().min(1).max(256), stringMatch).optional(),
+  headers: z.record(z.string().min(1).max(256), stringMatch).optional().meta({ maxProperties: MAX_BRANCH_HEADERS }),
   /** Also match a W3C `baggage` header carrying `<branchLabel>=<branch>` (how "lanes" propagate). */
   baggage: z.boolean().optional(),
 });
@@ -96,7 +98,7 @@ export const routerSpec = z
       seen.add(s.branch);
     });
     const marked = spec.subsets.filter((s) => s.default === true).length;
-    if (marked > 1) ctx.addIssue({ code: 'custom', path: ['subsets'], message: `exactly one branch may be marked default (got ${marked})` });
+    if (marked > 1) ctx.addIssue({ code: 'custom', path: ['subsets'], message: `at most one branch may be marked default (got ${marked})` });
     if (spec.protocol === 'tcp' && spec.subsets.some((s) => s.match)) {
       ctx.addIssue({ code: 'custom', path: ['subsets'], message: 'header/baggage matches need protocol http, http2 or grpc (got tcp)' });
     }
@@ -112,7 +114,7 @@ export const routerSpec = z
       {
         rule: 'self.subsets.filter(s, has(s.default) && s.default).size() <= 1',
         messageExpression:
-          "'exactly one branch may be marked default (got ' + string(self.subsets.filter(s, has(s.default) && s.default).size()) + ')'",
+          "'at most one branch may be marked default (got ' + string(self.subsets.filter(s, has(s.default) && s.default).size()) + ')'",
         fieldPath: '.subsets',
       },
       {
