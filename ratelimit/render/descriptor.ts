@@ -1,0 +1,125 @@
+import type { HeaderMatch, RateLimit } from '../../api/rate-limit.ts';
+import { RateLimitRenderError } from './render-error.ts';
+import { parseIpv4Network } from './remote-address.ts';
+
+/** Rate-limit service domain used when the RateLimit names none. */
+export const DEFAULT_DOMAIN = 'switchyard';
+/** Key of the first entry, whose value (`<namespace>.<name>`) says which RateLimit counts the request. */
+export const RATE_LIMIT_KEY = 'switchyard_ratelimit';
+/** Envoy's default key for `header_value_match` entries. */
+export const HEADER_MATCH_KEY = 'header_match';
+/** The key Envoy's `masked_remote_address` action always uses. */
+export const MASKED_REMOTE_ADDRESS_KEY = 'masked_remote_address';
+
+export interface DescriptorEntry {
+  key: string;
+  value: string;
+}
+
+/** What Envoy sends to the rate-limit service for one RateLimit, and what its quota entry matches. */
+export interface RateLimitDescriptor {
+  domain: string;
+  entries: DescriptorEntry[];
+}
+
+/** Envoy `config.route.v3.HeaderMatcher`, the subset we render. */
+export interface EnvoyHeaderMatcher {
+  name: string;
+  string_match?: { exact: string } | { prefix: string } | { safe_regex: { regex: string } };
+  present_match?: boolean;
+}
+
+/** Envoy `config.route.v3.RateLimit.Action`, the three kinds we render. */
+export type EnvoyRateLimitAction =
+  | { generic_key: { descriptor_key: string; descriptor_value: string } }
+  | { header_value_match: { descriptor_value: string; expect_match: boolean; headers: EnvoyHeaderMatcher[] } }
+  | { masked_remote_address: { v4_prefix_mask_len: number } };
+
+/** One descriptor entry together with the Envoy action that produces exactly that entry. */
+interface DescriptorPart {
+  entry: DescriptorEntry;
+  action: EnvoyRateLimitAction;
+}
+
+/**
+ * The single definition of a RateLimit's descriptor. Every entry has a fixed value, so the
+ * rate-limit service can match it exactly; Envoy drops the whole descriptor when any action
+ * produces no entry, which is how the match conditions restrict what is counted:
+ * 1. `generic_key` `switchyard_ratelimit=<namespace>.<name>` — always emitted, names the limit;
+ * 2. one `header_value_match` per header condition, in spec order, `header_match=<readable rule>`
+ *    (inverted conditions use `expect_match: false`, so an absent header also counts as "not");
+ * 3. for `remoteAddress`, `masked_remote_address` with the CIDR's prefix length: Envoy emits the
+ *    caller's masked address, which equals the configured network only for callers inside it.
+ * Source labels need no entry: they select the callers' sidecars via the workloadSelector.
+ * Throws RateLimitRenderError for conditions that have no descriptor form (source principal).
+ */
+function descriptorParts(rl: RateLimit): DescriptorPart[] {
+  const match = rl.spec.match;
+  if (match?.source?.principal !== undefined) {
+    throw new RateLimitRenderError('spec.match.source.principal', `source principal matching is not supported yet (got "${match.source.principal}")`);
+  }
+  const id = `${rl.metadata.namespace ?? ''}.${rl.metadata.name}`;
+  const parts: DescriptorPart[] = [
+    { entry: { key: RATE_LIMIT_KEY, value: id }, action: { generic_key: { descriptor_key: RATE_LIMIT_KEY, descriptor_value: id } } },
+  ];
+  for (const header of match?.headers ?? []) {
+    const value = headerRuleText(header);
+    parts.push({
+      entry: { key: HEADER_MATCH_KEY, value },
+      action: { header_value_match: { descriptor_value: value, expect_match: header.invert !== true, headers: [headerMatcher(header)] } },
+    });
+  }
+  if (match?.remoteAddress !== undefined) {
+    const net = parseIpv4Network(match.remoteAddress);
+    parts.push({
+      entry: { key: MASKED_REMOTE_ADDRESS_KEY, value: `${net.address}/${net.prefixLength}` },
+      action: { masked_remote_address: { v4_prefix_mask_len: net.prefixLength } },
+    });
+  }
+  return parts;
+}
+
+/** The domain and entries Envoy sends for this RateLimit when a request meets every condition. */
+export function rateLimitDescriptor(rl: RateLimit): RateLimitDescriptor {
+  return { domain: rl.spec.domain ?? DEFAULT_DOMAIN, entries: descriptorParts(rl).map((p) => p.entry) };
+}
+
+/** The Envoy rate-limit actions producing `rateLimitDescriptor(rl).entries`, in the same order. */
+export function rateLimitActions(rl: RateLimit): EnvoyRateLimitAction[] {
+  return descriptorParts(rl).map((p) => p.action);
+}
+
+/** True when the RateLimit has conditions beyond "every request to the target". */
+export function hasMatchConditions(rl: RateLimit): boolean {
+  return descriptorParts(rl).length > 1;
+}
+
+/** A readable, deterministic descriptor value for a header rule, e.g. `:path == /Page.Show`. */
+function headerRuleText(h: HeaderMatch): string {
+  const not = h.invert === true ? 'not ' : '';
+  switch (h.matchType) {
+    case 'exact':
+      return `${not}${h.key} == ${h.value ?? ''}`;
+    case 'prefix':
+      return `${not}${h.key} starts-with ${h.value ?? ''}`;
+    case 'regex':
+      return `${not}${h.key} matches ${h.value ?? ''}`;
+    case 'present':
+      return `${not}${h.key} present`;
+  }
+}
+
+function headerMatcher(h: HeaderMatch): EnvoyHeaderMatcher {
+  // The schema already requires a value for every matchType but `present`.
+  const value = h.value ?? '';
+  switch (h.matchType) {
+    case 'exact':
+      return { name: h.key, string_match: { exact: value } };
+    case 'prefix':
+      return { name: h.key, string_match: { prefix: value } };
+    case 'regex':
+      return { name: h.key, string_match: { safe_regex: { regex: value } } };
+    case 'present':
+      return { name: h.key, present_match: true };
+  }
+}

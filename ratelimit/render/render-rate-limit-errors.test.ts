@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import type { RateLimit } from '../../api/rate-limit.ts';
+import { SEED_SPEC, rateLimitOf } from './rate-limit-fixture.test-support.ts';
+import { RateLimitRenderError } from './render-error.ts';
+import { defaultRenderOptions, renderRateLimit } from './render-rate-limit.ts';
+
+const cases: [string, RateLimit, string, string][] = [
+  [
+    'source principal',
+    rateLimitOf({ ...SEED_SPEC, match: { source: { principal: 'cluster.local/ns/a/sa/b' } } }),
+    'spec.match.source.principal',
+    'spec.match.source.principal: source principal matching is not supported yet (got "cluster.local/ns/a/sa/b")',
+  ],
+  [
+    'source labels on the server side',
+    rateLimitOf({ ...SEED_SPEC, match: { source: { labels: { app: 'web' } } } }),
+    'spec.match.source.labels',
+    'spec.match.source.labels: source labels need side client, a server cannot see its caller\'s labels (got {"app":"web"})',
+  ],
+  [
+    'IPv6 remote address',
+    rateLimitOf({ ...SEED_SPEC, match: { remoteAddress: 'fd00::/8' } }),
+    'spec.match.remoteAddress',
+    'spec.match.remoteAddress: IPv6 addresses are not supported yet (got "fd00::/8")',
+  ],
+  [
+    'octet out of range',
+    rateLimitOf({ ...SEED_SPEC, match: { remoteAddress: '10.300.0.0/16' } }),
+    'spec.match.remoteAddress',
+    'spec.match.remoteAddress: must be an IPv4 address or CIDR such as 10.1.0.0/16 (got "10.300.0.0/16")',
+  ],
+  [
+    'prefix length out of range',
+    rateLimitOf({ ...SEED_SPEC, match: { remoteAddress: '10.0.0.0/33' } }),
+    'spec.match.remoteAddress',
+    'spec.match.remoteAddress: prefix length must be between 0 and 32 (got "10.0.0.0/33")',
+  ],
+  [
+    'bad port',
+    rateLimitOf({ ...SEED_SPEC, hosts: ['page', 'page:http'] }),
+    'spec.hosts[1]',
+    'spec.hosts[1]: must be host or host:port with a port from 1 to 65535 (got "page:http")',
+  ],
+  [
+    'client side host without port',
+    rateLimitOf({ ...SEED_SPEC, side: 'client', hosts: ['page.ns.svc.cluster.local'] }),
+    'spec.hosts[0]',
+    'spec.hosts[0]: side client needs host:port, outbound virtual hosts are named host:port (got "page.ns.svc.cluster.local")',
+  ],
+  [
+    'client side without hosts',
+    rateLimitOf({ ...SEED_SPEC, side: 'client', hosts: undefined }),
+    'spec.hosts',
+    'spec.hosts: side client needs at least one host:port, callers match the target by its outbound virtual host (got none)',
+  ],
+  [
+    'client side with workloadSelector',
+    rateLimitOf({ ...SEED_SPEC, side: 'client', workloadSelector: { labels: { app: 'page' } } }),
+    'spec.workloadSelector',
+    'spec.workloadSelector: selects the target\'s own pods, which only side server uses; with side client select callers with match.source.labels (got {"app":"page"})',
+  ],
+  [
+    'failure mode in local mode',
+    rateLimitOf({ ...SEED_SPEC, mode: 'local', failureMode: 'deny' }),
+    'spec.failureMode',
+    'spec.failureMode: is only used in mode global, mode local counts in each pod\'s Envoy (got "deny")',
+  ],
+  [
+    'fixed window in local mode',
+    rateLimitOf({ ...SEED_SPEC, mode: 'local', algorithm: 'fixedWindow' }),
+    'spec.algorithm',
+    'spec.algorithm: mode local always uses Envoy\'s token bucket (got "fixedWindow")',
+  ],
+  [
+    'missing namespace',
+    { ...rateLimitOf(), metadata: { name: 'page-show' } },
+    'metadata.namespace',
+    'metadata.namespace: is required, the descriptor and the EnvoyFilter live in it (got null)',
+  ],
+  [
+    'name too long for the suffix',
+    rateLimitOf(SEED_SPEC, 'a'.repeat(250)),
+    'metadata.name',
+    'metadata.name: must be at most 243 characters so that "-ratelimit" can be appended (got 250)',
+  ],
+];
+
+describe('renderRateLimit errors', () => {
+  it.each(cases)('%s', (_label, rl, field, message) => {
+    let thrown: unknown;
+    try {
+      renderRateLimit(rl, defaultRenderOptions);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(RateLimitRenderError);
+    expect((thrown as RateLimitRenderError).field).toBe(field);
+    expect((thrown as RateLimitRenderError).message).toBe(message);
+  });
+});

@@ -1,0 +1,30 @@
+import type { RateLimit } from '../../api/rate-limit.ts';
+import { rateLimitDescriptor } from './descriptor.ts';
+import { RateLimitRenderError } from './render-error.ts';
+import { rateLimitTarget } from './target.ts';
+
+/** Spec fields that only the rate-limit service reads, so they mean nothing in local mode. */
+const GLOBAL_ONLY_FIELDS = ['domain', 'timeout', 'failureMode'] as const;
+
+/**
+ * Checks everything the renderer and the quota table need beyond the schema, independent of
+ * render options. Throws RateLimitRenderError naming the first offending field.
+ */
+export function validateRateLimit(rl: RateLimit): void {
+  if (!rl.metadata.namespace) {
+    throw new RateLimitRenderError('metadata.namespace', `is required, the descriptor and the EnvoyFilter live in it (got ${JSON.stringify(rl.metadata.namespace ?? null)})`);
+  }
+  if (rl.spec.mode === 'local') {
+    for (const field of GLOBAL_ONLY_FIELDS) {
+      const value = rl.spec[field];
+      if (value !== undefined) {
+        throw new RateLimitRenderError(`spec.${field}`, `is only used in mode global, mode local counts in each pod's Envoy (got "${value}")`);
+      }
+    }
+    if (rl.spec.algorithm === 'fixedWindow') {
+      throw new RateLimitRenderError('spec.algorithm', 'mode local always uses Envoy\'s token bucket (got "fixedWindow")');
+    }
+  }
+  rateLimitTarget(rl);
+  rateLimitDescriptor(rl);
+}
