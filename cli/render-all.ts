@@ -1,0 +1,47 @@
+import { layerFilters, filtersTargeting, type FilterResult } from '../controllers/filters/layer-filters.ts';
+import type { RenderedObject } from '../controllers/istio/types.ts';
+import { renderRouter } from '../controllers/router/render-router.ts';
+import { renderRateLimit, defaultRenderOptions } from '../ratelimit/render/render-rate-limit.ts';
+import type { Resources } from './classify.ts';
+
+/** Everything `switchyard render` produces for a set of resources. */
+export interface RenderOutput {
+  objects: RenderedObject[];
+  filterResults: FilterResult[];
+  /** Filters whose target matches no Router in the input. */
+  orphanFilters: string[];
+  /** Render errors, keyed by `Kind namespace/name`. */
+  errors: { resource: string; message: string }[];
+}
+
+/** Renders Routers (with their filters layered) and RateLimits; errors are collected, not thrown. */
+export function renderAll(resources: Resources, now: Date): RenderOutput {
+  const out: RenderOutput = { objects: [], filterResults: [], orphanFilters: [], errors: [] };
+  const claimed = new Set<string>();
+  for (const router of resources.routers) {
+    const id = `Router ${router.metadata.namespace}/${router.metadata.name}`;
+    try {
+      const base = renderRouter(router);
+      const filters = filtersTargeting(router, resources.filters);
+      for (const f of filters) claimed.add(`${f.metadata.namespace}/${f.metadata.name}`);
+      const layered = layerFilters(base, filters, now);
+      if (base.service) out.objects.push(base.service);
+      out.objects.push(layered.destinationRule, layered.virtualService);
+      out.filterResults.push(...layered.results);
+    } catch (err) {
+      out.errors.push({ resource: id, message: (err as Error).message });
+    }
+  }
+  for (const f of resources.filters) {
+    const key = `${f.metadata.namespace}/${f.metadata.name}`;
+    if (!claimed.has(key)) out.orphanFilters.push(key);
+  }
+  for (const rl of resources.rateLimits) {
+    try {
+      out.objects.push(...renderRateLimit(rl, defaultRenderOptions));
+    } catch (err) {
+      out.errors.push({ resource: `RateLimit ${rl.metadata.namespace}/${rl.metadata.name}`, message: (err as Error).message });
+    }
+  }
+  return out;
+}
