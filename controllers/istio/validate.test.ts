@@ -46,7 +46,8 @@ describe('validateIstioObject accepts', () => {
       'a DestinationRule with subsets and a traffic policy',
       dr({
         host: 'checkout',
-        trafficPolicy: { connectionPool: { tcp: { maxConnections: 100 } }, loadBalancer: { simple: 'ROUND_ROBIN' } },
+        // proxyProtocol and idleTimeout are newer than the package schema (see ISTIO_CRD_ADDITIONS).
+        trafficPolicy: { connectionPool: { tcp: { maxConnections: 100, idleTimeout: '1h' } }, loadBalancer: { simple: 'ROUND_ROBIN' }, proxyProtocol: { version: 'V2' } },
         subsets: [{ name: 'stable', labels: { version: 'v1' } }],
       }),
     ],
@@ -72,12 +73,17 @@ describe('validateIstioObject rejects', () => {
     [
       'a route destination without host',
       vs({ hosts: ['checkout'], http: [{ route: [{ destination: { subset: 'stable' } }] }] }),
-      [{ path: 'spec.http[0].route[0].destination.host', message: 'required field is missing or empty, got nothing' }],
+      [{ path: 'spec.http[0].route[0].destination.host', message: 'required field is missing' }],
     ],
     [
       'a DestinationRule without host',
       dr({ subsets: [{ name: 'stable', labels: { version: 'v1' } }] }),
-      [{ path: 'spec.host', message: 'required field is missing or empty, got nothing' }],
+      [{ path: 'spec.host', message: 'required field is missing' }],
+    ],
+    [
+      'a DestinationRule subset without name',
+      dr({ host: 'checkout', subsets: [{ labels: { version: 'v1' } }] }),
+      [{ path: 'spec.subsets[0].name', message: 'required field is missing' }],
     ],
     [
       'a wrong type in a DestinationRule traffic policy',
