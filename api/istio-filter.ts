@@ -139,7 +139,8 @@ export const istioFilterSpec = z
     'x-kubernetes-validations': [
       {
         rule: `!has(self.priority) || (self.priority >= ${MIN_PRIORITY} && self.priority <= ${MAX_PRIORITY})`,
-        messageExpression: `'priority must be between ${MIN_PRIORITY} and ${MAX_PRIORITY} (got ' + string(self.priority) + ')'`,
+        // format(), not `+ string(int)`: the API server costs a concatenated string(int) as unbounded.
+        messageExpression: `'priority must be between ${MIN_PRIORITY} and ${MAX_PRIORITY} (got %d)'.format([self.priority])`,
         fieldPath: '.priority',
       },
     ],

@@ -79,7 +79,8 @@ export const rateLimitSpec = z
   .meta({
     'x-kubernetes-validations': [
       { rule: '(has(self.hosts) && size(self.hosts) > 0) || has(self.workloadSelector)', message: 'set hosts and/or workloadSelector to say which service is limited', fieldPath: '.hosts' },
-      { rule: 'self.quota > 0', messageExpression: "'quota must be greater than 0 (got ' + string(self.quota) + ')'", fieldPath: '.quota' },
+      // format(), not `+ string(int)`: the API server costs a concatenated string(int) as unbounded.
+      { rule: 'self.quota > 0', messageExpression: "'quota must be greater than 0 (got %d)'.format([self.quota])", fieldPath: '.quota' },
     ],
   });
 export type RateLimitSpec = z.infer<typeof rateLimitSpec>;

@@ -45,8 +45,10 @@ export const routerSubset = z
     'x-kubernetes-validations': [
       {
         rule: '!has(self.versions) || size(self.versions) == 0 || self.versions.map(k, self.versions[k]).sum() == 100',
+        // format(), not `+ string(int)`: the API server costs a concatenated string(int) as
+        // unbounded, which exceeds the CRD's CEL budget (here once per list item, too).
         messageExpression:
-          "'weights of branch ' + self.branch + ' must sum to 100 (got ' + string(self.versions.map(k, self.versions[k]).sum()) + ')'",
+          "'weights of branch %s must sum to 100 (got %d)'.format([self.branch, self.versions.map(k, self.versions[k]).sum()])",
         fieldPath: '.versions',
         reason: 'FieldValueInvalid',
       },
@@ -108,13 +110,14 @@ export const routerSpec = z
       {
         rule: 'self.subsets.all(a, self.subsets.exists_one(b, b.branch == a.branch))',
         message: 'branch names must be unique',
+        // No `reason: FieldValueDuplicate`: the API server then reports a bare "Duplicate value"
+        // and drops this message.
         fieldPath: '.subsets',
-        reason: 'FieldValueDuplicate',
       },
       {
         rule: 'self.subsets.filter(s, has(s.default) && s.default).size() <= 1',
         messageExpression:
-          "'at most one branch may be marked default (got ' + string(self.subsets.filter(s, has(s.default) && s.default).size()) + ')'",
+          "'at most one branch may be marked default (got %d)'.format([self.subsets.filter(s, has(s.default) && s.default).size()])",
         fieldPath: '.subsets',
       },
       {

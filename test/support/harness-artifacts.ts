@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** Root of the Switchyard checkout this file belongs to. */
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const HARNESS_SCRIPTS = join(REPO_ROOT, 'scripts', 'harness');
+
+/** A cold build prints a lot (go get progress); keep all of it for the error message. */
+const BUILD_OUTPUT_BYTES = 64 * 1024 * 1024;
+/** Lines of build output quoted in the error when the build fails. */
+const BUILD_ERROR_LINES = 60;
+
+export interface HarnessBinaries {
+  etcd: string;
+  kubeApiserver: string;
+  kubeControllerManager: string;
+}
+
+/** Reads the pinned versions and cache directory from versions.sh, the one place they are set. */
+async function binaryPaths(): Promise<HarnessBinaries> {
+  const script = `. "${join(HARNESS_SCRIPTS, 'versions.sh')}" && printf '%s\\n' "$HARNESS_BIN" "$K8S_VERSION" "$ETCD_VERSION"`;
+  const { stdout } = await run('bash', ['-c', script]);
+  const [bin, k8s, etcd] = stdout.trim().split('\n');
+  if (!bin || !k8s || !etcd) throw new Error(`versions.sh printed no HARNESS_BIN/K8S_VERSION/ETCD_VERSION: ${JSON.stringify(stdout)}`);
+  return {
+    etcd: join(bin, `etcd-${etcd}`),
+    kubeApiserver: join(bin, `kube-apiserver-v${k8s}`),
+    kubeControllerManager: join(bin, `kube-controller-manager-v${k8s}`),
+  };
+}
+
+/**
+ * Returns the paths of the harness binaries, running scripts/harness/build-all.sh first when any
+ * is missing. A failed build throws with the tail of the build output; nothing is ever skipped.
+ */
+export async function ensureHarnessBinaries(): Promise<HarnessBinaries> {
+  const paths = await binaryPaths();
+  if (Object.values(paths).every((p) => existsSync(p))) return paths;
+  try {
+    await run(join(HARNESS_SCRIPTS, 'build-all.sh'), [], { maxBuffer: BUILD_OUTPUT_BYTES });
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    const output = `${e.stdout ?? ''}${e.stderr ?? ''}`.trimEnd().split('\n').slice(-BUILD_ERROR_LINES).join('\n');
+    throw new Error(`scripts/harness/build-all.sh failed (${e.message.split('\n')[0]}):\n${output}`);
+  }
+  const missing = Object.values(paths).filter((p) => !existsSync(p));
+  if (missing.length > 0) throw new Error(`scripts/harness/build-all.sh succeeded but did not produce ${missing.join(', ')}`);
+  return paths;
+}
+
+/** Path of Istio's real CRD YAML, as printed by scripts/harness/istio-crds.sh (which fetches it). */
+export async function istioCrdFile(): Promise<string> {
+  const script = join(HARNESS_SCRIPTS, 'istio-crds.sh');
+  if (!existsSync(script)) throw new Error(`${script} is missing: cannot locate Istio's CRDs`);
+  let stdout: string;
+  try {
+    ({ stdout } = await run(script, [], { maxBuffer: BUILD_OUTPUT_BYTES }));
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`scripts/harness/istio-crds.sh failed: ${e.message}\n${e.stderr ?? ''}`);
+  }
+  const path = stdout.trim().split('\n').pop() ?? '';
+  if (!existsSync(path)) throw new Error(`scripts/harness/istio-crds.sh printed ${JSON.stringify(path)}, which is not a file`);
+  return path;
+}
+
+/** Switchyard's generated CRD files (crds/*.yaml), sorted. */
+export async function switchyardCrdFiles(): Promise<string[]> {
+  const dir = join(REPO_ROOT, 'crds');
+  const names = existsSync(dir) ? await readdir(dir) : [];
+  return names.filter((n) => n.endsWith('.yaml')).sort().map((n) => join(dir, n));
+}
