@@ -1,0 +1,28 @@
+import { appliedLimit } from '../limits/applied-limit.ts';
+import { fixedWindowKey, tokenBucketKey } from '../limits/counter-key.ts';
+import { fixedWindow, type Window } from '../limits/fixed-window.ts';
+import { unitMs } from '../limits/units.ts';
+import type { HitRequest } from './counter-store.ts';
+
+/** What a store does for one HitRequest: which key, which algorithm, which limit. */
+export type HitPlan =
+  | { kind: 'window'; key: string; limit: number; hits: number; window: Window }
+  | { kind: 'gcra'; key: string; limit: number; hits: number; unitMs: number };
+
+/**
+ * Plans one HitRequest at `nowMs`: the applied limit (override or quota), the key and the
+ * algorithm. A token bucket with limit 0 has no emission interval; it is planned as a fixed
+ * window, which admits nothing either. Throws RangeError, naming the field, for hits or limits
+ * that are not non-negative integers (the service validates requests; this guards the stores).
+ */
+export function planHit(request: HitRequest, keyPrefix: string, nowMs: number): HitPlan {
+  const { requestsPerUnit: limit, unit } = appliedLimit(request);
+  const { hits, entry } = request;
+  if (!Number.isSafeInteger(hits) || hits < 0) throw new RangeError(`hits: must be a non-negative integer (got ${hits})`);
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`requestsPerUnit: must be a non-negative integer (got ${limit})`);
+  if (entry.algorithm === 'tokenBucket' && limit > 0) {
+    return { kind: 'gcra', key: tokenBucketKey(keyPrefix, entry.domain, request.descriptor), limit, hits, unitMs: unitMs(unit) };
+  }
+  const window = fixedWindow(nowMs, unit);
+  return { kind: 'window', key: fixedWindowKey(keyPrefix, entry.domain, request.descriptor, window.startMs), limit, hits, window };
+}

@@ -1,0 +1,78 @@
+import { countWindow, decideWindow } from '../limits/fixed-window.ts';
+import { decideGcra, gcra, type Tat } from '../limits/gcra.ts';
+import type { HitResult } from './counter-store.ts';
+import type { HitPlan } from './hit-plan.ts';
+
+/**
+ * Upper bound on remembered keys. An entry is a few dozen bytes plus its key, so 100k entries
+ * stay within tens of MB even under a flood of distinct over-limit descriptors; past the bound,
+ * keys simply go to Redis.
+ */
+const MAX_ENTRIES = 100_000;
+/** Expired entries are dropped at most this often (callers' clock), keeping memory bounded. */
+const SWEEP_INTERVAL_MS = 1_000;
+
+interface Known {
+  /** A lower bound of the key's value in Redis: a window count, or a stored TAT. */
+  floor: number | Tat;
+  expiresAtMs: number;
+}
+
+/**
+ * Remembers what Redis said about keys at their limit, so that further hits that certainly do
+ * not fit are answered locally, without a Redis call. Exact, also with other replicas counting:
+ * within a window a counter only grows, and a TAT only moves forward, so a remembered value is a
+ * lower bound, and "over even at the lower bound" means over. Hits that might fit go to Redis.
+ * Only valid when rejected hits need not be counted (GCRA always; fixed window with
+ * stopCountingOverLimit) — the caller decides whether to use it.
+ */
+export class OverLimitCache {
+  readonly #known = new Map<string, Known>();
+  #lastSweepMs = -Infinity;
+
+  /** The local OVER_LIMIT answer for `plan` at `nowMs`, or undefined when Redis must decide. */
+  answer(plan: HitPlan, nowMs: number): HitResult | undefined {
+    const known = this.#known.get(plan.key);
+    if (known === undefined || known.expiresAtMs <= nowMs || plan.hits === 0) return undefined;
+    if (plan.kind === 'window' && typeof known.floor === 'number') {
+      const after = countWindow(known.floor, [plan.hits], plan.limit, true).after[0] ?? 0;
+      return after > plan.limit ? decideWindow(plan.limit, after, plan.window, nowMs) : undefined;
+    }
+    if (plan.kind === 'gcra' && typeof known.floor === 'object') {
+      const result = gcra(known.floor, nowMs, plan.limit, plan.unitMs, plan.hits);
+      return result.allowed ? undefined : decideGcra(result, nowMs, plan.limit, plan.unitMs);
+    }
+    return undefined;
+  }
+
+  /** True when `key` has an entry (possibly expired). */
+  has(key: string): boolean {
+    return this.#known.has(key);
+  }
+
+  /** Records a value Redis reported for a key (worth it when the key is at its limit or known already). */
+  remember(plan: HitPlan, floor: number | Tat, nowMs: number): void {
+    this.#sweep(nowMs);
+    const expiresAtMs = plan.kind === 'window' ? plan.window.endMs : (floor as Tat).ms + 1;
+    if (!this.#known.has(plan.key) && this.#known.size >= MAX_ENTRIES) return;
+    const previous = this.#known.get(plan.key);
+    // Replies of concurrent batches may arrive out of order; keep the larger lower bound.
+    if (previous !== undefined && previous.expiresAtMs > nowMs && !isHigher(floor, previous.floor)) return;
+    this.#known.set(plan.key, { floor, expiresAtMs });
+  }
+
+  get size(): number {
+    return this.#known.size;
+  }
+
+  #sweep(nowMs: number): void {
+    if (nowMs - this.#lastSweepMs < SWEEP_INTERVAL_MS) return;
+    this.#lastSweepMs = nowMs;
+    for (const [key, known] of this.#known) if (known.expiresAtMs <= nowMs) this.#known.delete(key);
+  }
+}
+
+function isHigher(a: number | Tat, b: number | Tat): boolean {
+  if (typeof a === 'number' || typeof b === 'number') return typeof a === 'number' && typeof b === 'number' ? a > b : true;
+  return a.ms > b.ms || (a.ms === b.ms && a.frac * b.limit > b.frac * a.limit);
+}
