@@ -1,0 +1,54 @@
+/**
+ * Switchyard's rate-limit service (Envoy RLS v3). Usage:
+ *
+ *   npx node ratelimit/main.ts --config quotas.yaml [--grpc-port 8081] [--http-port 8080]
+ *     [--host 127.0.0.1] [--headers true] [--store memory|redis --redis-url redis://host:6379]
+ *
+ * Every flag has an environment variable (see SETTINGS in service/service-config.ts). Logs are
+ * JSON lines on stdout. SIGTERM/SIGINT drain in-flight calls and exit 0; SIGHUP reloads the file.
+ */
+import { FileQuotaSource } from './config/file-quota-source.ts';
+import { createStore } from './service/create-store.ts';
+import { jsonLogger } from './service/json-logger.ts';
+import { startRateLimitService } from './service/rate-limit-service.ts';
+import { errorMessage } from './service/service-errors.ts';
+import { readServiceConfig } from './service/service-config.ts';
+
+const log = jsonLogger();
+
+async function main(): Promise<void> {
+  const config = readServiceConfig(process.argv.slice(2), process.env);
+  const source = await FileQuotaSource.open(config.configFile);
+  const store = createStore(config.store);
+  const service = await startRateLimitService({
+    source,
+    store,
+    host: config.host,
+    grpcPort: config.grpcPort,
+    httpPort: config.httpPort,
+    rateLimitHeaders: config.rateLimitHeaders,
+    log,
+  });
+  log.info('configuration', { store: config.store.kind, configFile: config.configFile, rateLimitHeaders: config.rateLimitHeaders });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal });
+    service.shutdown().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error('shutdown failed', { error: errorMessage(err) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => void source.reload());
+}
+
+main().catch((err: unknown) => {
+  log.error('rate-limit service failed to start', { error: errorMessage(err) });
+  process.exit(1);
+});

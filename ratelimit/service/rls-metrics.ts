@@ -1,0 +1,77 @@
+import type { QuotaEntry } from '../quota/quota-table.ts';
+import { MetricRegistry, type Series } from './prometheus-registry.ts';
+import type { ErrorDisposition } from './service-errors.ts';
+
+/**
+ * Per-quota series are labelled by quota id (a RateLimit `namespace/name` or a reference config
+ * key), never by request values. 500 ids cover any realistic table; beyond that, series share
+ * `quota="other"` so a runaway config cannot blow up Prometheus.
+ */
+export const MAX_QUOTA_SERIES = 500;
+
+/** Seconds. Envoy's rate-limit call times out at 20 ms, so resolution is finest below that. */
+export const DECISION_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.015, 0.02, 0.05, 0.1, 0.5];
+
+interface QuotaSeries {
+  total: Series;
+  overLimit: Series;
+  nearLimit: Series;
+  shadow: Series;
+}
+
+/** The rate-limit service's metrics. Per-quota series are cached per QuotaEntry (no work per request). */
+export class RlsMetrics {
+  readonly registry = new MetricRegistry();
+  readonly #total = this.registry.counter('switchyard_rls_descriptor_hits_total', 'Hits counted against a quota (sum of hits addends).', ['quota'], MAX_QUOTA_SERIES);
+  readonly #overLimit = this.registry.counter('switchyard_rls_descriptor_over_limit_total', 'Hits that found their quota over limit.', ['quota'], MAX_QUOTA_SERIES);
+  readonly #nearLimit = this.registry.counter('switchyard_rls_descriptor_near_limit_total', 'Hits that crossed the near-limit threshold.', ['quota'], MAX_QUOTA_SERIES);
+  readonly #shadow = this.registry.counter('switchyard_rls_descriptor_shadow_total', 'Over-limit hits let through because the quota is in shadow mode.', ['quota'], MAX_QUOTA_SERIES);
+  readonly decisionSeconds = this.registry.histogram('switchyard_rls_decision_seconds', 'Time to answer ShouldRateLimit, store round trip included.', DECISION_BUCKETS);
+  readonly #storeErrors = this.registry.counter('switchyard_rls_store_errors_total', 'Store calls that failed or missed their deadline.', ['kind'], 8);
+  readonly #failureMode = this.registry.counter('switchyard_rls_failure_mode_total', 'Requests answered by the quotas\' failure mode because the store was unavailable.', ['decision'], 2);
+  readonly #errors = this.registry.counter('switchyard_rls_errors_total', 'Requests answered with a gRPC error, by kind.', ['kind'], 8);
+  readonly #reloads = this.registry.counter('switchyard_rls_config_reloads_total', 'Quota configuration (re)loads by result.', ['result'], 2);
+  readonly #quotaEntries = this.registry.gauge('switchyard_rls_quota_entries', 'Quota entries in the live table.');
+  readonly #perEntry = new WeakMap<QuotaEntry, QuotaSeries>();
+
+  constructor() {
+    for (const result of ['success', 'failure']) this.#reloads.labels(result);
+    for (const decision of ['allow', 'deny']) this.#failureMode.labels(decision);
+    this.#storeErrors.labels('unavailable');
+    this.#quotaEntries.labels().set(0);
+  }
+
+  quota(entry: QuotaEntry): QuotaSeries {
+    let series = this.#perEntry.get(entry);
+    if (series === undefined) {
+      series = { total: this.#total.labels(entry.id), overLimit: this.#overLimit.labels(entry.id), nearLimit: this.#nearLimit.labels(entry.id), shadow: this.#shadow.labels(entry.id) };
+      this.#perEntry.set(entry, series);
+    }
+    return series;
+  }
+
+  storeError(kind: 'unavailable' | 'unexpected'): void {
+    this.#storeErrors.labels(kind).inc();
+  }
+
+  failureMode(decision: 'allow' | 'deny'): void {
+    this.#failureMode.labels(decision).inc();
+  }
+
+  error(disposition: ErrorDisposition): void {
+    this.#errors.labels(disposition.kind).inc();
+  }
+
+  configLoaded(entries: number): void {
+    this.#reloads.labels('success').inc();
+    this.#quotaEntries.labels().set(entries);
+  }
+
+  configFailed(): void {
+    this.#reloads.labels('failure').inc();
+  }
+
+  expose(): string {
+    return this.registry.expose();
+  }
+}
