@@ -1,0 +1,53 @@
+import { filterTargetRouterKeys, routerHostOf } from '../router/router-controller.ts';
+import { ISTIO_FILTER, ROUTER } from '../runtime/kinds.ts';
+import type { Cache, ControllerSpec, KubeObject, ObjectKey } from '../runtime/types.ts';
+import { filterReconciler } from './reconcile-filter.ts';
+
+export interface FilterControllerOptions {
+  /** Filters reconciled in parallel (default 4); each reconcile is a pure computation and one status write. */
+  concurrency?: number;
+}
+
+/** Status writes are cheap and CPU-bound; a few in parallel hide API latency. */
+export const DEFAULT_FILTER_CONCURRENCY = 4;
+
+/**
+ * The IstioFilter controller. A filter's position and outcome depend on its Router and on every
+ * other filter of the same chain, so a change to either re-reconciles every filter of that chain.
+ */
+export function filterController(options: FilterControllerOptions = {}): ControllerSpec {
+  return {
+    name: 'istiofilter',
+    primary: ISTIO_FILTER,
+    watches: [
+      { kind: ROUTER, map: (router, cache) => filtersOfRouter(router, cache) },
+      { kind: ISTIO_FILTER, map: chainSiblings },
+    ],
+    reconcile: filterReconciler(),
+    concurrency: options.concurrency ?? DEFAULT_FILTER_CONCURRENCY,
+  };
+}
+
+/** Every filter of the Router's namespace that targets it by name or host (schema not checked). */
+export function filtersOfRouter(router: KubeObject, cache: Cache): ObjectKey[] {
+  const namespace = router.metadata.namespace ?? 'default';
+  const host = routerHostOf(router);
+  return cache
+    .list(ISTIO_FILTER, namespace)
+    .filter((f) => {
+      const target = (f.spec as { target?: { router?: unknown; host?: unknown } } | undefined)?.target;
+      return target?.router === router.metadata.name || (target?.host !== undefined && target.host === host);
+    })
+    .map((f) => ({ namespace, name: f.metadata.name }));
+}
+
+/** The other filters in the chains of the Routers this filter targets. */
+export function chainSiblings(filter: KubeObject, cache: Cache): ObjectKey[] {
+  const keys = new Map<string, ObjectKey>();
+  for (const routerKey of filterTargetRouterKeys(filter, cache)) {
+    const router = cache.get(ROUTER, routerKey);
+    if (!router) continue;
+    for (const k of filtersOfRouter(router, cache)) if (k.name !== filter.metadata.name) keys.set(`${k.namespace}/${k.name}`, k);
+  }
+  return [...keys.values()];
+}

@@ -1,0 +1,44 @@
+import type { IstioFilterStatus } from '../../api/istio-filter.ts';
+import { mergeConditions, observed } from '../reconcile/conditions.ts';
+import type { FilterResult } from './layer-filters.ts';
+
+/** An IstioFilter's complete status (the runtime replaces the stored one with it as a whole). */
+export type FilterStatusPatch = Record<string, unknown>;
+
+interface StatusInput {
+  generation: number | undefined;
+  previous: IstioFilterStatus | undefined;
+  now: Date;
+}
+
+/**
+ * Only an Applied filter is Ready. The reason is the phase, so `kubectl wait
+ * --for=condition=Ready` and the phase column tell the same story.
+ */
+function readyCondition(input: StatusInput, phase: string, message: string): FilterStatusPatch['conditions'] {
+  return mergeConditions(input.previous, [{ type: 'Ready', status: phase === 'Applied' ? 'True' : 'False', reason: phase, message }], input.now, input.generation);
+}
+
+/** The filter's place and outcome in its Router's chain, as the Router layers it. */
+export function resultStatus(input: StatusInput, router: string, result: FilterResult): FilterStatusPatch {
+  const message = `${result.message ?? result.phase} (Router ${router}, position ${result.position}/${result.chainLength})`;
+  return {
+    ...observed(input.generation),
+    phase: result.phase,
+    position: result.position,
+    chainLength: result.chainLength,
+    patches: result.patches,
+    message,
+    conditions: readyCondition(input, result.phase, message),
+  };
+}
+
+/** Not in any chain: no Router to patch (Pending) or an invalid spec (Invalid). */
+export function detachedStatus(input: StatusInput, phase: 'Pending' | 'Invalid', message: string): FilterStatusPatch {
+  return {
+    ...observed(input.generation),
+    phase,
+    message,
+    conditions: readyCondition(input, phase, message),
+  };
+}

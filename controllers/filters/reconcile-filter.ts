@@ -1,0 +1,72 @@
+import { istioFilter, istioFilterStatus, type IstioFilter } from '../../api/istio-filter.ts';
+import { router as routerSchema, type Router } from '../../api/router.ts';
+import { specProblemOf } from '../reconcile/spec-problem.ts';
+import { RenderError } from '../router/render-error.ts';
+import { routerHostOf } from '../router/router-controller.ts';
+import { EXPIRY_MARGIN_MS, routerRouting } from '../router/router-routing.ts';
+import { ISTIO_FILTER, ROUTER } from '../runtime/kinds.ts';
+import type { Cache, KubeObject, ReconcileResult, Reconciler } from '../runtime/types.ts';
+import { detachedStatus, resultStatus } from './filter-status.ts';
+
+const DONE: ReconcileResult = { kind: 'done' };
+
+/**
+ * The IstioFilter reconcile: reports where the filter sits in its Router's chain and what became
+ * of its patches (Applied, Skipped, Expired), Pending when no Router matches its target, Invalid
+ * (terminal) when its spec fails the schema. It computes the same layering the Router reconcile
+ * does but writes only this filter's status: the Router reconcile is the one writer of VS/DR.
+ * A filter that will expire asks to be re-run just after `spec.expiresAt`.
+ */
+export function filterReconciler(): Reconciler {
+  return async (key, ctx) => {
+    const object = ctx.cache.get(ISTIO_FILTER, key);
+    if (!object || object.metadata.deletionTimestamp !== undefined) return DONE;
+    const previous = istioFilterStatus.safeParse(object.status ?? {});
+    const input = { generation: object.metadata.generation, previous: previous.success ? previous.data : undefined, now: ctx.now() };
+    const parsed = istioFilter.safeParse(object);
+    if (!parsed.success) {
+      const message = specProblemOf(parsed.error, object).message;
+      await ctx.updateStatus(ISTIO_FILTER, key, detachedStatus(input, 'Invalid', message));
+      return { kind: 'terminal', reason: message };
+    }
+    const filter = parsed.data;
+    const target = targetRouter(filter, ctx.cache);
+    if (typeof target === 'string') {
+      await ctx.updateStatus(ISTIO_FILTER, key, detachedStatus(input, 'Pending', target));
+      return DONE;
+    }
+    let results;
+    try {
+      results = routerRouting(target, ctx.cache.list(ISTIO_FILTER, key.namespace), input.now).results;
+    } catch (err) {
+      if (!(err instanceof RenderError)) throw err;
+      await ctx.updateStatus(ISTIO_FILTER, key, detachedStatus(input, 'Pending', `Router ${target.metadata.name} cannot be rendered: ${err.message}`));
+      return DONE;
+    }
+    const result = results.find((r) => r.name === key.name && r.namespace === key.namespace);
+    if (!result) throw new Error(`IstioFilter ${key.namespace}/${key.name} targets Router ${target.metadata.name} but is missing from its chain`);
+    await ctx.updateStatus(ISTIO_FILTER, key, resultStatus(input, target.metadata.name, result));
+    return untilExpiry(filter, input.now);
+  };
+}
+
+/** The Router the filter patches, or why there is none (a Pending message). First by name when several share the host. */
+function targetRouter(filter: IstioFilter, cache: Cache): Router | string {
+  const namespace = filter.metadata.namespace ?? 'default';
+  const { router: name, host } = filter.spec.target;
+  const candidates: KubeObject[] = name !== undefined
+    ? [cache.get(ROUTER, { namespace, name })].filter((r): r is KubeObject => r !== undefined)
+    : cache.list(ROUTER, namespace).filter((r) => routerHostOf(r) === host).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+  const found = candidates.find((r) => r.metadata.deletionTimestamp === undefined);
+  const wanted = name !== undefined ? `Router ${name}` : `a Router with host ${host ?? ''}`;
+  if (!found) return `waiting for ${wanted} in namespace ${namespace}`;
+  const parsed = routerSchema.safeParse(found);
+  if (!parsed.success) return `Router ${found.metadata.name} is invalid: ${specProblemOf(parsed.error, found).message}`;
+  return parsed.data;
+}
+
+function untilExpiry(filter: IstioFilter, now: Date): ReconcileResult {
+  const at = filter.spec.expiresAt === undefined ? Number.NaN : Date.parse(filter.spec.expiresAt);
+  if (Number.isNaN(at) || at <= now.getTime()) return DONE;
+  return { kind: 'requeueAfter', ms: at - now.getTime() + EXPIRY_MARGIN_MS };
+}

@@ -1,0 +1,135 @@
+import { router as routerSchema, routerStatus, type Router } from '../../api/router.ts';
+import { makeBeforeBreakPlan, type PlanStep } from '../plan/make-before-break.ts';
+import { applyOwned, OwnershipConflict } from '../reconcile/apply-owned.ts';
+import { specProblemOf } from '../reconcile/spec-problem.ts';
+import type { DestinationRule, VirtualService } from '../istio/types.ts';
+import { DESTINATION_RULE, ISTIO_FILTER, ROUTER, VIRTUAL_SERVICE } from '../runtime/kinds.ts';
+import type { KubeObject, ObjectKey, ReconcileContext, ReconcileResult, Reconciler } from '../runtime/types.ts';
+import { DEFAULT_PROPAGATION_TIMEOUT_MS, DEFAULT_SETTLE_DELAY_MS, propagationPolicy, type PropagationDefaults } from './propagation-policy.ts';
+import { RenderError } from './render-error.ts';
+import { expiryRequeueMs, routerRouting, type RouterRouting } from './router-routing.ts';
+import { conflictStatus, invalidStatus, progressingStatus, readyStatus, type StatusInput } from './router-status.ts';
+import { stepProgress } from './step-progress.ts';
+
+export interface RouterReconcilerOptions {
+  /** Settle delay after each step for Routers without `spec.propagation.settleDelay` (default 5000 ms). */
+  settleDelayMs?: number;
+  /** Step timeout for Routers without `spec.propagation.timeout` (default 60000 ms). */
+  timeoutMs?: number;
+}
+
+const DONE: ReconcileResult = { kind: 'done' };
+/** Re-run at once after a step's wait: the next step is planned from live state again. */
+const NEXT_STEP: ReconcileResult = { kind: 'requeueAfter', ms: 0 };
+
+/** One reconcile's view of its Router. */
+interface Round {
+  key: ObjectKey;
+  ctx: ReconcileContext;
+  object: KubeObject;
+  router: Router;
+  routing: RouterRouting;
+  input: StatusInput;
+  defaults: PropagationDefaults;
+}
+
+/**
+ * The Router reconcile: renders the Router, layers its IstioFilters, plans make-before-break
+ * against the live DR/VS and applies ONLY the plan's first step, waits for it to propagate
+ * (settle delay), and asks to be re-run so the next step is planned from live state again. So a
+ * crash between steps resumes where live state is, one Router runs one transition at a time (the
+ * queue never runs a key twice at once), and other Routers are not blocked.
+ *
+ * - Absent or being deleted → done (owner references let Kubernetes collect the VS/DR/Service).
+ * - Invalid spec or unrenderable → status Invalid (field, rule, value), terminal.
+ * - An unmanaged VS/DR/Service of the same name → status Conflict, Warning event, terminal,
+ *   unless `spec.adopt`.
+ * - Plan empty → status Ready; re-run at the next filter expiry, if any.
+ * - A step still not taken after `spec.propagation.timeout` → status Degraded, applied again.
+ */
+export function routerReconciler(options: RouterReconcilerOptions = {}): Reconciler {
+  const defaults: PropagationDefaults = {
+    settleDelayMs: options.settleDelayMs ?? DEFAULT_SETTLE_DELAY_MS,
+    timeoutMs: options.timeoutMs ?? DEFAULT_PROPAGATION_TIMEOUT_MS,
+  };
+  return async (key, ctx) => {
+    const object = ctx.cache.get(ROUTER, key);
+    if (!object || object.metadata.deletionTimestamp !== undefined) return DONE;
+    const previous = routerStatus.safeParse(object.status ?? {});
+    const input: StatusInput = { generation: object.metadata.generation, previous: previous.success ? previous.data : undefined, now: ctx.now() };
+    const parsed = routerSchema.safeParse(object);
+    if (!parsed.success) return invalid(ctx, key, object, input, specProblemOf(parsed.error, object).message);
+    let routing: RouterRouting;
+    try {
+      routing = routerRouting(parsed.data, ctx.cache.list(ISTIO_FILTER, key.namespace), input.now);
+    } catch (err) {
+      if (err instanceof RenderError) return invalid(ctx, key, object, input, err.message);
+      throw err;
+    }
+    const round: Round = { key, ctx, object, router: parsed.data, routing, input, defaults };
+    try {
+      return await converge(round);
+    } catch (err) {
+      if (err instanceof OwnershipConflict) return conflict(round, err);
+      throw err;
+    }
+  };
+}
+
+async function converge(round: Round): Promise<ReconcileResult> {
+  const { key, ctx, router, routing, input } = round;
+  const adopt = router.spec.adopt === true;
+  const service = routing.base.service;
+  if (service) {
+    const outcome = await applyOwned(ctx, service, { adopt });
+    if (outcome !== 'unchanged') ctx.event(round.object, 'Normal', 'ServiceApplied', `Service ${key.namespace}/${service.metadata.name} ${outcome}`);
+  }
+  const live = {
+    destinationRule: ctx.cache.get<KubeObject & DestinationRule>(DESTINATION_RULE, key),
+    virtualService: ctx.cache.get<KubeObject & VirtualService>(VIRTUAL_SERVICE, key),
+  };
+  const plan = makeBeforeBreakPlan(live, routing.desired);
+  const rendered = { spec: router.spec, objects: routing.base };
+  if (plan.length > 0) return applyFirstStep(round, plan);
+  await ctx.updateStatus(ROUTER, key, readyStatus(input, rendered, routing.results));
+  const expiry = expiryRequeueMs(routing.filters, input.now);
+  return expiry === undefined ? DONE : { kind: 'requeueAfter', ms: expiry };
+}
+
+async function applyFirstStep(round: Round, plan: PlanStep[]): Promise<ReconcileResult> {
+  const { key, ctx, router, routing, input } = round;
+  const step = plan[0] as PlanStep;
+  const policy = propagationPolicy(router.spec, round.defaults);
+  const changes = step.changes.join(', ');
+  const message = policy.note === undefined ? changes : `${changes}; ${policy.note}`;
+  const progress = stepProgress(plan, input.previous, message, input.now);
+  const label = `step ${progress.number}/${progress.total} ${step.action}`;
+  const elapsed = input.now.getTime() - Date.parse(progress.startedAt);
+  const overdue = progress.retry && elapsed > policy.timeoutMs
+    ? `${label} (${step.kind} ${step.name}) not taken after ${elapsed}ms (timeout ${policy.timeoutMs}ms); applying it again`
+    : undefined;
+  const outcome = await applyOwned(ctx, step.object, { adopt: router.spec.adopt === true });
+  if (outcome !== 'unchanged') ctx.event(round.object, 'Normal', 'StepApplied', `${label}: ${changes}`);
+  if (overdue !== undefined) ctx.event(round.object, 'Warning', 'PropagationTimeout', overdue);
+  ctx.log.info('applied make-before-break step', { step: label, kind: step.kind, name: step.name, outcome, changes });
+  const rendered = { spec: router.spec, objects: routing.base };
+  // Status before the wait, so `kubectl get` shows the step while it propagates.
+  await ctx.updateStatus(ROUTER, key, progressingStatus(input, rendered, step, progress, message, overdue));
+  const settled = await ctx.sleep(policy.settleDelayMs);
+  if (!settled) ctx.log.info('shutting down during a step wait; the next run plans from live state', { step: label });
+  return NEXT_STEP;
+}
+
+async function conflict(round: Round, err: OwnershipConflict): Promise<ReconcileResult> {
+  const message = `${err.message}; set spec.adopt: true to take it over`;
+  round.ctx.event(round.object, 'Warning', 'Conflict', message);
+  await round.ctx.updateStatus(ROUTER, round.key, conflictStatus(round.input, { spec: round.router.spec, objects: round.routing.base }, message));
+  return { kind: 'terminal', reason: message };
+}
+
+async function invalid(ctx: ReconcileContext, key: ObjectKey, object: KubeObject, input: StatusInput, message: string): Promise<ReconcileResult> {
+  ctx.event(object, 'Warning', 'Invalid', message);
+  await ctx.updateStatus(ROUTER, key, invalidStatus(input, message));
+  return { kind: 'terminal', reason: message };
+}
+

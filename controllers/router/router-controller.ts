@@ -1,0 +1,72 @@
+import { OWNER_LABEL } from '../istio/types.ts';
+import { DESTINATION_RULE, ISTIO_FILTER, ROUTER, SERVICE, VIRTUAL_SERVICE } from '../runtime/kinds.ts';
+import type { Cache, ControllerSpec, KubeObject, ObjectKey } from '../runtime/types.ts';
+import { routerReconciler, type RouterReconcilerOptions } from './reconcile-router.ts';
+
+export interface RouterControllerOptions extends RouterReconcilerOptions {
+  /** Routers reconciled in parallel (default 16); one Router never runs twice at once. */
+  concurrency?: number;
+}
+
+/**
+ * Routers wait out a settle delay per step, mostly idle, so many can progress at once; the API
+ * server write rate, not CPU, bounds this.
+ */
+export const DEFAULT_ROUTER_CONCURRENCY = 16;
+
+/** Default namespace of objects that name none (as kubectl assumes). */
+const DEFAULT_NAMESPACE = 'default';
+const OWNER_PREFIX = 'router.';
+
+/**
+ * The Router controller: reconciles Routers, and re-reconciles one when its generated VS, DR or
+ * Service changes (someone edited or deleted it) or when an IstioFilter targeting it changes.
+ */
+export function routerController(options: RouterControllerOptions = {}): ControllerSpec {
+  return {
+    name: 'router',
+    primary: ROUTER,
+    watches: [
+      { kind: VIRTUAL_SERVICE, map: ownerRouterKeys },
+      { kind: DESTINATION_RULE, map: ownerRouterKeys },
+      { kind: SERVICE, map: ownerRouterKeys },
+      { kind: ISTIO_FILTER, map: filterTargetRouterKeys },
+    ],
+    reconcile: routerReconciler(options),
+    concurrency: options.concurrency ?? DEFAULT_ROUTER_CONCURRENCY,
+  };
+}
+
+/** The Router that generated `obj`: its controller ownerReference, else its `switchyard.io/owner: router.<name>` label. */
+export function ownerRouterKeys(obj: KubeObject): ObjectKey[] {
+  const namespace = obj.metadata.namespace ?? DEFAULT_NAMESPACE;
+  const ref = obj.metadata.ownerReferences?.find((r) => r.kind === ROUTER.kind && r.apiVersion === ROUTER.apiVersion);
+  if (ref) return [{ namespace, name: ref.name }];
+  const label = obj.metadata.labels?.[OWNER_LABEL];
+  if (label?.startsWith(OWNER_PREFIX)) return [{ namespace, name: label.slice(OWNER_PREFIX.length) }];
+  return [];
+}
+
+/**
+ * The Routers an IstioFilter patches: `spec.target.router`, or every Router of its namespace
+ * whose host is `spec.target.host`. Reads the filter leniently: a filter failing its schema
+ * still maps, so the Router drops it from the chain when it turns invalid.
+ */
+export function filterTargetRouterKeys(obj: KubeObject, cache: Cache): ObjectKey[] {
+  const namespace = obj.metadata.namespace ?? DEFAULT_NAMESPACE;
+  const target = (obj.spec as { target?: { router?: unknown; host?: unknown } } | undefined)?.target;
+  const keys: ObjectKey[] = [];
+  if (typeof target?.router === 'string') keys.push({ namespace, name: target.router });
+  if (typeof target?.host === 'string') {
+    for (const r of cache.list(ROUTER, namespace)) {
+      if (routerHostOf(r) === target.host && !keys.some((k) => k.name === r.metadata.name)) keys.push({ namespace, name: r.metadata.name });
+    }
+  }
+  return keys;
+}
+
+/** A cached Router's host, read leniently (`spec.host`, else the cluster-local Service name). */
+export function routerHostOf(obj: KubeObject): string {
+  const host = (obj.spec as { host?: unknown } | undefined)?.host;
+  return typeof host === 'string' ? host : `${obj.metadata.name}.${obj.metadata.namespace ?? DEFAULT_NAMESPACE}.svc.cluster.local`;
+}

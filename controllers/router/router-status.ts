@@ -1,0 +1,105 @@
+import type { GeneratedRef } from '../../api/meta.ts';
+import type { RouterSpec, RouterStatus } from '../../api/router.ts';
+import type { FilterResult } from '../filters/layer-filters.ts';
+import type { PlanStep } from '../plan/make-before-break.ts';
+import { mergeConditions, observed, type ConditionInput } from '../reconcile/conditions.ts';
+import { routerSummary, type RouterObjects } from './render-router.ts';
+import type { StepProgress } from './step-progress.ts';
+
+/**
+ * A Router's complete status. The runtime's status writer replaces the stored status with it as a
+ * whole, so a field left out (e.g. `step` once the transition is over) is removed.
+ */
+export type RouterStatusPatch = Record<string, unknown>;
+
+/** What every status needs: the generation observed, the cached status and the clock. */
+export interface StatusInput {
+  generation: number | undefined;
+  previous: RouterStatus | undefined;
+  now: Date;
+}
+
+function conditions(input: StatusInput, list: ConditionInput[]): RouterStatusPatch['conditions'] {
+  return mergeConditions(input.previous, list, input.now, input.generation);
+}
+
+function cond(type: string, status: boolean, reason: string, message = ''): ConditionInput {
+  return { type, status: status ? 'True' : 'False', reason, message };
+}
+
+/** References to the objects a Router generates (Service first when owned). */
+export function generatedRefs(objects: RouterObjects): GeneratedRef[] {
+  const list = [...(objects.service ? [objects.service] : []), objects.destinationRule, objects.virtualService];
+  return list.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }));
+}
+
+function filterSummary(results: readonly FilterResult[]): string {
+  if (results.length === 0) return 'no filters';
+  const count = (phase: FilterResult['phase']): number => results.filter((r) => r.phase === phase).length;
+  return `filters: ${count('Applied')} applied, ${count('Skipped')} skipped, ${count('Expired')} expired`;
+}
+
+/** The fields every status of a renderable Router carries. */
+export interface RenderedRouter {
+  spec: RouterSpec;
+  objects: RouterObjects;
+}
+
+function summaryFields(input: StatusInput, rendered: RenderedRouter): RouterStatusPatch {
+  const { weights, sandboxes } = routerSummary(rendered.spec);
+  return { ...observed(input.generation), weights, sandboxes, generated: generatedRefs(rendered.objects) };
+}
+
+/** Live routing equals the desired routing. */
+export function readyStatus(input: StatusInput, rendered: RenderedRouter, results: readonly FilterResult[]): RouterStatusPatch {
+  const message = `live routing matches the spec; ${filterSummary(results)}`;
+  return {
+    ...summaryFields(input, rendered),
+    phase: 'Ready',
+    conditions: conditions(input, [cond('Ready', true, 'Reconciled', message), cond('Progressing', false, 'Idle'), cond('Degraded', false, 'Idle')]),
+  };
+}
+
+/** A step was just applied and is being waited for; Degraded when it has been retried past the timeout. */
+export function progressingStatus(
+  input: StatusInput,
+  rendered: RenderedRouter,
+  step: PlanStep,
+  progress: StepProgress,
+  message: string,
+  overdue: string | undefined,
+): RouterStatusPatch {
+  const what = `step ${progress.number}/${progress.total} ${step.action} ${step.kind} ${step.name}`;
+  return {
+    ...summaryFields(input, rendered),
+    phase: overdue === undefined ? 'Progressing' : 'Degraded',
+    step: { number: progress.number, total: progress.total, action: step.action, kind: step.kind, name: step.name, startedAt: progress.startedAt, message },
+    conditions: conditions(input, [
+      cond('Ready', false, overdue === undefined ? 'Progressing' : 'PropagationTimeout', what),
+      cond('Progressing', true, 'StepApplied', what),
+      overdue === undefined ? cond('Degraded', false, 'Idle') : cond('Degraded', true, 'PropagationTimeout', overdue),
+    ]),
+  };
+}
+
+/** An object of the same name exists and is not Switchyard's. */
+export function conflictStatus(input: StatusInput, rendered: RenderedRouter, message: string): RouterStatusPatch {
+  return {
+    ...summaryFields(input, rendered),
+    phase: 'Conflict',
+    conditions: conditions(input, [
+      cond('Ready', false, 'Conflict', message),
+      cond('Progressing', false, 'Conflict'),
+      cond('Conflict', true, 'UnmanagedObject', message),
+    ]),
+  };
+}
+
+/** The spec failed validation or rendering; `message` names field, rule and value. */
+export function invalidStatus(input: StatusInput, message: string): RouterStatusPatch {
+  return {
+    ...observed(input.generation),
+    phase: 'Invalid',
+    conditions: conditions(input, [cond('Ready', false, 'Invalid', message), cond('Progressing', false, 'Invalid'), cond('Invalid', true, 'InvalidSpec', message)]),
+  };
+}
