@@ -60,9 +60,11 @@ export interface ReconcileContext {
   /**
    * Server-side apply (content type application/apply-patch+yaml, field manager `switchyard`,
    * force) of a desired object. Compares against the cached live object first and performs NO
-   * write when the fields Switchyard manages already match → 'unchanged'.
+   * write when the fields Switchyard manages already match → 'unchanged'. When a live object of
+   * that name exists without the `app.kubernetes.io/managed-by=switchyard` label it throws
+   * `ConflictError` (controllers/runtime/apply.ts) and writes nothing, unless `opts.adopt`.
    */
-  apply(obj: KubeObject): Promise<ApplyOutcome>;
+  apply(obj: KubeObject, opts?: { adopt?: boolean }): Promise<ApplyOutcome>;
   /** Deletes an object (only ever called for objects Switchyard manages). Absent → no-op. */
   delete(kind: KindRef, key: ObjectKey): Promise<void>;
   /**
