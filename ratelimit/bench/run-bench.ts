@@ -1,0 +1,107 @@
+/**
+ * Benchmark of the rate-limit service (`npm run bench:ratelimit`; not part of `npm test`).
+ *
+ * Starts a real redis-server, the service in this process with the Redis store, and the same
+ * service with a no-op store as the baseline; drives ShouldRateLimit with ghz at fixed
+ * concurrency for each case, then measures Redis's own pipelined INCRBY capacity as the ceiling.
+ * Prints one table. BENCH_REQUESTS (default 60000) and BENCH_CONCURRENCY (default 64) tune the runs.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startRedis } from '../../test/support/redis.ts';
+import { parseConfigText } from '../config/load-config-file.ts';
+import { QuotaSnapshotHolder } from '../config/quota-source.ts';
+import { startRateLimitService, type RunningRateLimitService } from '../service/rate-limit-service.ts';
+import { RedisStore } from '../store/redis-store.ts';
+import { BENCH_CASES, BENCH_QUOTAS, type BenchCase } from './bench-cases.ts';
+import { runLoad, type LoadResult } from './ghz.ts';
+import { NoopStore } from './noop-store.ts';
+import { redisIncrbyCeiling } from './redis-ceiling.ts';
+import { printTable, type BenchRow } from './bench-table.ts';
+
+/**
+ * Requests per measured case: about 10 s at the rates this machine class reaches. A count, not a
+ * duration, because ghz cancels the calls in flight when a duration ends and reports them as errors.
+ */
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 60_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+/** Enough for V8 to optimise the hot path and for ioredis to settle; not reported. */
+const WARMUP_REQUESTS = 5_000;
+/** Wait for the store's first connection; loopback Redis answers in milliseconds. */
+const CONNECT_TIMEOUT_MS = 5_000;
+const BUILD_GHZ = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'harness', 'build-ghz.sh');
+
+async function main(): Promise<void> {
+  const ghz = execFileSync(BUILD_GHZ, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
+  const redis = await startRedis();
+  const source = new QuotaSnapshotHolder();
+  source.publish(parseConfigText('bench-quotas.yaml', BENCH_QUOTAS, Date.now()));
+  const store = new RedisStore({ topology: { mode: 'standalone', url: redis.url }, keyPrefix: 'bench:' });
+  const services: RunningRateLimitService[] = [];
+  try {
+    await waitHealthy(store);
+    const real = await startRateLimitService({ source, store, grpcPort: 0, httpPort: 0 });
+    services.push(real);
+    const noop = await startRateLimitService({ source, store: new NoopStore(), grpcPort: 0, httpPort: 0 });
+    services.push(noop);
+    const rows: BenchRow[] = [];
+    let baseline: number | undefined;
+    for (const c of BENCH_CASES) {
+      const port = c.noop === true ? noop.grpcPort : real.grpcPort;
+      const { result, commands } = await runCase(ghz, dir, c, port, store);
+      if (c.noop === true) baseline = result.perSecond;
+      rows.push(row(c, result, baseline, commands));
+    }
+    const ceiling = redisIncrbyCeiling(redis.port);
+    printTable(rows, { requests: REQUESTS, concurrency: CONCURRENCY, redisCeiling: ceiling });
+  } finally {
+    for (const s of services.reverse()) await s.shutdown();
+    await store.close();
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A warm-up run (not reported), then the measured run; Redis commands are counted around the latter only. */
+async function runCase(ghz: string, dir: string, c: BenchCase, port: number, store: RedisStore): Promise<{ result: LoadResult; commands: number }> {
+  const dataFile = join(dir, 'data.json');
+  writeFileSync(dataFile, JSON.stringify(c.data));
+  const common = { ghz, target: `127.0.0.1:${port}`, dataFile, concurrency: CONCURRENCY, reportFile: join(dir, 'report.json') };
+  await runLoad({ ...common, requests: WARMUP_REQUESTS });
+  process.stderr.write(`bench: ${c.name} …\n`);
+  const before = store.stats().redisCommands;
+  const result = await runLoad({ ...common, requests: REQUESTS });
+  return { result, commands: store.stats().redisCommands - before };
+}
+
+function row(c: BenchCase, r: LoadResult, baseline: number | undefined, redisCommands: number): BenchRow {
+  return {
+    name: c.name,
+    perSecond: r.perSecond,
+    p50: r.p50,
+    p99: r.p99,
+    p999: r.p999,
+    ofNoop: baseline === undefined ? undefined : r.perSecond / baseline,
+    // The no-op server never calls Redis; its commands belong to nobody.
+    commandsPerDecision: c.noop === true ? undefined : redisCommands / Math.max(1, r.decisions * c.descriptorsPerRequest),
+    errors: r.errors,
+  };
+}
+
+async function waitHealthy(store: RedisStore): Promise<void> {
+  const deadline = Date.now() + CONNECT_TIMEOUT_MS;
+  while (!store.healthy()) {
+    if (Date.now() > deadline) throw new Error(`bench: Redis store not connected within ${CONNECT_TIMEOUT_MS} ms`);
+    await sleep(20);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
