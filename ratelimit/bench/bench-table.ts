@@ -9,6 +9,8 @@ export interface BenchRow {
   ofNoop: number | undefined;
   /** Redis script calls per counted descriptor; undefined when no store is involved. */
   commandsPerDecision: number | undefined;
+  /** Redis pipelines per counted descriptor; undefined when no store is involved. */
+  roundTripsPerDecision: number | undefined;
   errors: Record<string, number>;
 }
 
@@ -24,7 +26,7 @@ export const TARGETS = { minOfNoop: 0.7, maxP99Ms: 5, maxHotKeyCommandsPerDecisi
 
 /** Prints the results as a Markdown table plus the Redis ceiling and the targets. */
 export function printTable(rows: readonly BenchRow[], ctx: BenchContext): void {
-  const header = ['case', 'decisions/s', 'p50 ms', 'p99 ms', 'p999 ms', '% of no-op', 'Redis cmds/decision', 'errors'];
+  const header = ['case', 'decisions/s', 'p50 ms', 'p99 ms', 'p999 ms', '% of no-op', 'Redis cmds/decision', 'Redis round trips/decision', 'errors'];
   const lines = rows.map((r) => [
     r.name,
     r.perSecond.toFixed(0),
@@ -33,6 +35,7 @@ export function printTable(rows: readonly BenchRow[], ctx: BenchContext): void {
     r.p999.toFixed(2),
     r.ofNoop === undefined ? '—' : `${(r.ofNoop * 100).toFixed(0)}%`,
     r.commandsPerDecision === undefined ? '—' : r.commandsPerDecision.toFixed(3),
+    r.roundTripsPerDecision === undefined ? '—' : r.roundTripsPerDecision.toFixed(3),
     Object.entries(r.errors).map(([k, v]) => `${k}: ${v}`).join('; ') || '0',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
@@ -41,6 +44,7 @@ export function printTable(rows: readonly BenchRow[], ctx: BenchContext): void {
   console.log(fmt(header));
   console.log(fmt(widths.map((w) => '-'.repeat(w))));
   for (const l of lines) console.log(fmt(l));
+  console.log('decisions/s: ShouldRateLimit calls answered OK per second; Redis columns: per counted descriptor (5 per call in the multi-descriptor case).');
   console.log(`Redis ceiling (redis-benchmark -P 16 INCRBY): ${ctx.redisCeiling.toFixed(0)} commands/s`);
   console.log(`Targets: ≥${TARGETS.minOfNoop * 100}% of no-op on hot key and many keys; p99 ≤ ${TARGETS.maxP99Ms} ms; hot-key Redis cmds/decision well below ${TARGETS.maxHotKeyCommandsPerDecision}`);
 }
