@@ -9,12 +9,12 @@ import { ControllerRunner, keyOfObject } from './controller-runner.ts';
 import { EventRecorder } from './events.ts';
 import { closeServer, serverPort, startHttpServer } from './http-server.ts';
 import { Informer } from './informer.ts';
-import { id, kindInfo } from './kinds.ts';
+import { id, keyString, kindInfo } from './kinds.ts';
 import { KubeClient } from './kube-client.ts';
 import { LeaderElector } from './leader-election.ts';
 import { createLogger } from './logger.ts';
 import { runtimeMetrics, type RuntimeMetrics } from './runtime-metrics.ts';
-import type { ControllerSpec, KindRef, KubeObject, Logger } from './types.ts';
+import type { Cache, ControllerSpec, KindRef, KubeObject, Logger, ObjectKey } from './types.ts';
 
 /** Every primary is reconciled again this often: catches drift nobody told us about; cheap, as unchanged objects are not written. */
 export const RESYNC_PERIOD_MS = 10 * 60_000;
@@ -91,16 +91,14 @@ export class Manager {
       log: this.log,
       onRestart: () => this.metrics.informerRestarts.inc({ kind: kind.kind }),
     });
-    informer.on((_type, obj) => this.#route(kind, obj));
+    // On an update the old object maps too: a filter retargeted from Router A to B must re-reconcile A.
+    informer.on((_type, obj, old) => this.#route(kind, old ? [obj, old] : [obj]));
     this.cache.add(informer);
   }
 
   /** An event on `kind` enqueues the keys of every controller interested in it (only while leading). */
-  #route(kind: KindRef, obj: KubeObject): void {
-    for (const runner of this.#runners) {
-      if (id(runner.spec.primary) === id(kind)) runner.enqueue(keyOfObject(obj));
-      for (const w of runner.spec.watches) if (id(w.kind) === id(kind)) for (const key of w.map(obj, this.cache)) runner.enqueue(key);
-    }
+  #route(kind: KindRef, objects: KubeObject[]): void {
+    for (const runner of this.#runners) for (const key of eventKeys(runner.spec, kind, objects, this.cache)) runner.enqueue(key);
   }
 
   /** Starts informers, the HTTP server and the campaign (or the controllers at once without election). */
@@ -160,6 +158,21 @@ export class Manager {
     await this.#events.flush();
     if (this.#server) await closeServer(this.#server);
   }
+}
+
+/**
+ * The keys of `spec` that one event on `kind` concerns, each once: for every object given (the new
+ * one, and on an update the old one too) its own key when `kind` is the primary, and the keys the
+ * matching watches map it to.
+ */
+export function eventKeys(spec: ControllerSpec, kind: KindRef, objects: KubeObject[], cache: Cache): ObjectKey[] {
+  const keys = new Map<string, ObjectKey>();
+  const add = (key: ObjectKey) => keys.set(keyString(key), key);
+  for (const obj of objects) {
+    if (id(spec.primary) === id(kind)) add(keyOfObject(obj));
+    for (const w of spec.watches) if (id(w.kind) === id(kind)) w.map(obj, cache).forEach(add);
+  }
+  return [...keys.values()];
 }
 
 /** Primary and watched kinds of all controllers, each once. */
