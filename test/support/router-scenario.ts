@@ -4,7 +4,7 @@ import { API_VERSION } from '../../api/meta.ts';
 import type { RouterSpec } from '../../api/router.ts';
 import type { KubeClient } from '../../controllers/runtime/kube-client.ts';
 import type { KubeObject } from '../../controllers/runtime/types.ts';
-import { violations, watchRoutingInvariant, type Observation } from './routing-invariant.ts';
+import { guarded, type Observation } from './routing-invariant.ts';
 import { applyAsUser, eventuallyPhase, liveRouter, type LiveCr } from './switchyard-cluster.ts';
 
 export function routerObject(namespace: string, name: string, spec: RouterSpec): KubeObject {
@@ -31,17 +31,11 @@ export async function transition(
   name: string,
   change: () => Promise<unknown>,
 ): Promise<TransitionResult> {
-  const watch = watchRoutingInvariant(admin, namespace, name);
-  try {
+  const { value: router, observations } = await guarded(admin, namespace, name, async () => {
     await change();
-    const router = await eventuallyPhase(() => liveRouter(admin, namespace, name), 'Ready');
-    const observations = await watch.stop();
-    const bad = violations(observations);
-    if (bad.length > 0) throw new Error(`routing invariant broken in ${bad.length} of ${observations.length} observations: ${JSON.stringify(bad[0])}`);
-    return { observations, router };
-  } finally {
-    await watch.stop();
-  }
+    return eventuallyPhase(() => liveRouter(admin, namespace, name), 'Ready');
+  });
+  return { observations, router };
 }
 
 /** Applies the Router spec as the user and waits out the transition (see `transition`). */

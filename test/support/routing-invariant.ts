@@ -62,3 +62,21 @@ export function violations(observations: readonly Observation[]): Observation[] 
 export function firstIndex(observations: readonly Observation[], pred: (o: Observation) => boolean): number {
   return observations.findIndex(pred);
 }
+
+/**
+ * Runs `during` while polling the Router's live VS/DR; throws when any observation broke the
+ * invariant, else returns what `during` returned and every observation.
+ */
+export async function guarded<T>(client: KubeClient, namespace: string, name: string, during: () => Promise<T>): Promise<{ value: T; observations: Observation[] }> {
+  const watch = watchRoutingInvariant(client, namespace, name);
+  let value: T;
+  try {
+    value = await during();
+  } finally {
+    await watch.stop();
+  }
+  const observations = await watch.stop();
+  const bad = violations(observations);
+  if (bad.length > 0) throw new Error(`routing invariant broken in ${bad.length} of ${observations.length} observations: ${JSON.stringify(bad[0])}`);
+  return { value, observations };
+}
