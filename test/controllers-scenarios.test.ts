@@ -5,7 +5,7 @@
 import { HttpMethod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referencedSubsets } from '../controllers/plan/referenced-subsets.ts';
-import { ROUTER, VIRTUAL_SERVICE, resourcePath } from '../controllers/runtime/kinds.ts';
+import { EVENT, ROUTER, VIRTUAL_SERVICE, resourcePath } from '../controllers/runtime/kinds.ts';
 import { CONTENT_TYPE } from '../controllers/runtime/kube-client.ts';
 import type { Manager } from '../controllers/runtime/manager.ts';
 import type { KubeObject } from '../controllers/runtime/types.ts';
@@ -46,6 +46,12 @@ afterAll(async () => {
   await cluster?.cp.stop();
 });
 
+/** Reasons of the Events recorded on an object (proves the controller identity may write Events). */
+async function eventReasons(name: string): Promise<string[]> {
+  const list = await cluster.admin.get<{ items: { reason: string; type: string }[] }>(resourcePath(EVENT, NS), { query: { fieldSelector: `involvedObject.name=${name}` } });
+  return list.items.map((e) => `${e.type} ${e.reason}`);
+}
+
 function masterWeights(vs: Awaited<ReturnType<typeof liveVirtualService>>): Record<string, number | undefined> {
   const route = vs?.spec.http?.find((r) => r.name === 'master')?.route ?? [];
   return Object.fromEntries(route.map((r) => [r.destination.subset ?? '', r.weight]));
@@ -68,6 +74,7 @@ describe('a canary through its life', () => {
     }
     expect(router.status).toMatchObject({ phase: 'Ready', weights: 'v1.0.1=90,v1.0.2=10', sandboxes: 'box-0999' });
     expect(await printedColumns(cluster.admin, resourcePath(ROUTER, NS, 'page'))).toMatchObject({ Weights: 'v1.0.1=90,v1.0.2=10' });
+    await eventually('StepApplied events', async () => (await eventReasons('page')).includes('Normal StepApplied'));
   });
 
   it('shifts weights: the VS changes, the DR is not written', async () => {
@@ -152,6 +159,7 @@ describe('objects the controller must not touch', () => {
     expect(after?.metadata.resourceVersion).toBe(created.metadata.resourceVersion);
     expect(after?.spec).toEqual(handVs.spec);
     expect(after?.metadata.labels).toEqual(handVs.metadata.labels);
+    await eventually('a Conflict warning', async () => (await eventReasons('hand')).includes('Warning Conflict'));
   });
 
   it.each([
