@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 /** One benchmark case as printed. Latencies in milliseconds, ratios as fractions. */
 export interface BenchRow {
   name: string;
@@ -19,6 +21,8 @@ export interface BenchContext {
   concurrency: number;
   /** redis-benchmark pipelined INCRBY, commands per second. */
   redisCeiling: number;
+  /** 1-minute load averages at the start and the end, so a reader can tell a busy host. */
+  load: [number, number];
 }
 
 /** The targets the design sets for the service (DESIGN.md, "Performance"). */
@@ -26,6 +30,7 @@ export const TARGETS = { minOfNoop: 0.7, maxP99Ms: 5, maxHotKeyCommandsPerDecisi
 
 /** Prints the results as a Markdown table plus the Redis ceiling and the targets. */
 export function printTable(rows: readonly BenchRow[], ctx: BenchContext): void {
+  const cpus = availableParallelism();
   const header = ['case', 'decisions/s', 'p50 ms', 'p99 ms', 'p999 ms', '% of no-op', 'Redis cmds/decision', 'Redis round trips/decision', 'errors'];
   const lines = rows.map((r) => [
     r.name,
@@ -46,5 +51,6 @@ export function printTable(rows: readonly BenchRow[], ctx: BenchContext): void {
   for (const l of lines) console.log(fmt(l));
   console.log('decisions/s: ShouldRateLimit calls answered OK per second; Redis columns: per counted descriptor (5 per call in the multi-descriptor case).');
   console.log(`Redis ceiling (redis-benchmark -P 16 INCRBY): ${ctx.redisCeiling.toFixed(0)} commands/s`);
+  console.log(`Host: ${cpus} CPUs, 1-min load average ${ctx.load[0].toFixed(2)} at start, ${ctx.load[1].toFixed(2)} at end`);
   console.log(`Targets: ≥${TARGETS.minOfNoop * 100}% of no-op on hot key and many keys; p99 ≤ ${TARGETS.maxP99Ms} ms; hot-key Redis cmds/decision well below ${TARGETS.maxHotKeyCommandsPerDecision}`);
 }

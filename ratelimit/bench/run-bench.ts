@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -43,6 +43,7 @@ const BUILD_GHZ = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scr
 async function main(): Promise<void> {
   const ghz = execFileSync(BUILD_GHZ, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
+  const loadAtStart = loadavg()[0] ?? 0;
   const redis = await startRedis();
   const source = new QuotaSnapshotHolder();
   source.publish(parseConfigText('bench-quotas.yaml', BENCH_QUOTAS, Date.now()));
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
       rows.push(row(c, result, baseline, { commands, roundTrips }));
     }
     const ceiling = redisIncrbyCeiling(redis.port);
-    printTable(rows, { requests: REQUESTS, concurrency: CONCURRENCY, redisCeiling: ceiling });
+    printTable(rows, { requests: REQUESTS, concurrency: CONCURRENCY, redisCeiling: ceiling, load: [loadAtStart, loadavg()[0] ?? 0] });
   } finally {
     for (const s of services.reverse()) await s.shutdown();
     await store.close();
