@@ -55,7 +55,12 @@ export class ControllerRunner {
   async stop(timeoutMs: number): Promise<boolean> {
     this.#abort.abort();
     const done = this.#queue.shutdown().then(() => true);
-    return Promise.race([done, sleep(timeoutMs).then(() => false)]);
+    // The timeout's timer is cleared once the race is decided: left pending, it kept the process
+    // alive for the whole timeout after a prompt, clean shutdown.
+    const timeout = new AbortController();
+    const finished = await Promise.race([done, sleep(timeoutMs, timeout.signal).then(() => false)]);
+    timeout.abort();
+    return finished;
   }
 
   #context(key: ObjectKey, id: string): ReconcileContext {

@@ -98,6 +98,10 @@ export class Manager {
 
   /** An event on `kind` enqueues the keys of every controller interested in it (only while leading). */
   #route(kind: KindRef, objects: KubeObject[]): void {
+    // Before every cache has synced a reconcile could read a not-yet-listed DR as absent and plan
+    // from that (e.g. prune subsets the live VS still uses). Events until then are covered by the
+    // full enqueue #startLeading makes once synced; `synced` never turns false again.
+    if (!this.cache.synced) return;
     for (const runner of this.#runners) for (const key of eventKeys(runner.spec, kind, objects, this.cache)) runner.enqueue(key);
   }
 
