@@ -3,6 +3,7 @@
  *
  *   npx node ratelimit/main.ts --config quotas.yaml [--grpc-port 8081] [--http-port 8080]
  *     [--host 127.0.0.1] [--headers true] [--store memory|redis --redis-url redis://host:6379]
+ *     [--store-deadline-ms 15]
  *
  * Every flag has an environment variable (see SETTINGS in service/service-config.ts). Logs are
  * JSON lines on stdout. SIGTERM/SIGINT drain in-flight calls and exit 0; SIGHUP reloads the file.
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     grpcPort: config.grpcPort,
     httpPort: config.httpPort,
     rateLimitHeaders: config.rateLimitHeaders,
+    storeDeadlineMs: config.storeDeadlineMs,
     log,
   });
   log.info('configuration', { store: config.store.kind, configFile: config.configFile, rateLimitHeaders: config.rateLimitHeaders });

@@ -6,12 +6,12 @@ import { renderRateLimit } from '../ratelimit/render/render-rate-limit.ts';
 import { envoyConfigFromFilter } from './support/envoy-config-from-filter.ts';
 import { startEnvoy } from './support/envoy.ts';
 import { startHttpBackend, type HttpBackend } from './support/http-backend.ts';
-import { clearOfWindowEdge, RLS_CLUSTER, rateLimitNamed, startScenario, statusCounts } from './support/ratelimit-scenario.ts';
+import { clearOfWindowEdge, RLS_CLUSTER, rateLimitNamed, startScenario, statusCounts, TEST_RLS_TIMEOUT } from './support/ratelimit-scenario.ts';
 import { startRedis, type RedisInstance } from './support/redis.ts';
 import { metricValue } from './support/rls-process.ts';
 
-/** See ratelimit-envoy.test.ts: room for a cold service process on a loaded host. */
-const TIMEOUT = '500ms';
+/** See ratelimit-envoy.test.ts. */
+const TIMEOUT = TEST_RLS_TIMEOUT;
 const HOSTS = ['page.shop.svc.cluster.local:80'];
 
 let redis: RedisInstance;

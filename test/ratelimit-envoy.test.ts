@@ -5,12 +5,10 @@ import type { RateLimitSpec } from '../api/rate-limit.ts';
 import { startHttpBackend, BACKEND_BODY, type HttpBackend } from './support/http-backend.ts';
 import { startRedis, type RedisInstance } from './support/redis.ts';
 import { metricValue } from './support/rls-process.ts';
-import { clearOfWindowEdge, rateLimitNamed, startScenario, statusCounts, type Reply } from './support/ratelimit-scenario.ts';
+import { clearOfWindowEdge, rateLimitNamed, startScenario, statusCounts, TEST_RLS_TIMEOUT, type Reply } from './support/ratelimit-scenario.ts';
 
-// The service answers a warm request in well under 20 ms (Envoy's default), but a freshly started
-// process on a loaded CI host may not; a generous timeout keeps "exactly Q pass" from turning into
-// "a slow answer counted as failure-mode allow". Also exercises the ms → proto duration rendering.
-const TIMEOUT = '500ms';
+// Envoy's default 20 ms would turn a slow answer on a loaded CI host into a failure-mode allow.
+const TIMEOUT = TEST_RLS_TIMEOUT;
 const PAGE_SHOW: RateLimitSpec = {
   hosts: ['page.shop.svc.cluster.local:80'],
   match: { headers: [{ key: ':path', matchType: 'exact', value: '/Page.Show' }] },

@@ -18,6 +18,12 @@ describe('readServiceConfig', () => {
     });
   });
 
+  it('reads the store deadline (absent: the decider default)', () => {
+    expect(readServiceConfig(['--config', 'q', '--store-deadline-ms', '400'], {}).storeDeadlineMs).toBe(400);
+    expect(readServiceConfig(['--config', 'q'], { RLS_STORE_DEADLINE_MS: '30' }).storeDeadlineMs).toBe(30);
+    expect('storeDeadlineMs' in readServiceConfig(['--config', 'q'], {})).toBe(false);
+  });
+
   it('reads Sentinel and Cluster endpoints', () => {
     const sentinel = readServiceConfig(['--config', 'q', '--store', 'redis', '--redis-sentinels', 's1:26379, s2:26379', '--redis-master-name', 'mymaster'], {});
     expect(sentinel.store).toMatchObject({ topology: { mode: 'sentinel', sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26379 }], masterName: 'mymaster' } });
@@ -28,6 +34,7 @@ describe('readServiceConfig', () => {
   it.each([
     [['--config', 'q', '--grpc-port', '70000'], {}, '--grpc-port / RLS_GRPC_PORT: Too big: expected number to be <=65535 (got "70000")'],
     [[], {}, '--config / RLS_CONFIG: is required: the quota file (Switchyard RateLimit list or envoyproxy/ratelimit YAML) (got undefined)'],
+    [['--config', 'q', '--store-deadline-ms', '0'], {}, '--store-deadline-ms / RLS_STORE_DEADLINE_MS: Too small: expected number to be >=1 (got "0")'],
     [['--config', 'q', '--store', 'disk'], {}, '--store / RLS_STORE: Invalid option: expected one of "memory"|"redis" (got "disk")'],
     [['--config', 'q', '--store', 'redis'], {}, '--store / RLS_STORE: redis needs exactly one of --redis-url / REDIS_URL, --redis-sentinels / REDIS_SENTINELS (+ --redis-master-name / REDIS_MASTER_NAME), --redis-cluster-nodes / REDIS_CLUSTER_NODES (got none)'],
     [['--config', 'q', '--store', 'redis', '--redis-sentinels', 's1'], {}, '--redis-sentinels / REDIS_SENTINELS: each entry must be host:port, comma-separated (got "s1")'],

@@ -9,6 +9,8 @@ export interface ServiceConfig {
   httpPort: number;
   configFile: string;
   rateLimitHeaders: boolean;
+  /** How long a decision waits for the store before the failure mode answers; undefined = the decider's default. Keep it below Envoy's timeout. */
+  storeDeadlineMs?: number;
   store: { kind: 'memory' } | { kind: 'redis'; topology: RedisTopology; password?: string; tls: boolean; keyPrefix: string };
 }
 
@@ -19,6 +21,7 @@ export const SETTINGS = {
   httpPort: { flag: 'http-port', env: 'RLS_HTTP_PORT' },
   configFile: { flag: 'config', env: 'RLS_CONFIG' },
   headers: { flag: 'headers', env: 'RLS_RATE_LIMIT_HEADERS' },
+  storeDeadlineMs: { flag: 'store-deadline-ms', env: 'RLS_STORE_DEADLINE_MS' },
   store: { flag: 'store', env: 'RLS_STORE' },
   redisUrl: { flag: 'redis-url', env: 'REDIS_URL' },
   redisSentinels: { flag: 'redis-sentinels', env: 'REDIS_SENTINELS' },
@@ -42,6 +45,7 @@ const raw = z.object({
   httpPort: port.default(8080),
   configFile: z.string({ error: 'is required: the quota file (Switchyard RateLimit list or envoyproxy/ratelimit YAML)' }).min(1),
   headers: bool.default(false),
+  storeDeadlineMs: z.coerce.number().int().min(1).max(60_000).optional(),
   store: z.enum(['memory', 'redis']).default('memory'),
   redisUrl: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   redisSentinels: endpoints.optional(),
@@ -67,7 +71,15 @@ export function readServiceConfig(argv: readonly string[], env: NodeJS.ProcessEn
     throw new Error(parsed.error.issues.map((i) => `${describe(String(i.path[0]))}: ${i.message} (got ${JSON.stringify(merged[String(i.path[0])])})`).join('\n'));
   }
   const c = parsed.data;
-  return { host: c.host, grpcPort: c.grpcPort, httpPort: c.httpPort, configFile: c.configFile, rateLimitHeaders: c.headers, store: storeConfig(c) };
+  return {
+    host: c.host,
+    grpcPort: c.grpcPort,
+    httpPort: c.httpPort,
+    configFile: c.configFile,
+    rateLimitHeaders: c.headers,
+    ...(c.storeDeadlineMs !== undefined ? { storeDeadlineMs: c.storeDeadlineMs } : {}),
+    store: storeConfig(c),
+  };
 }
 
 function storeConfig(c: z.infer<typeof raw>): ServiceConfig['store'] {

@@ -8,6 +8,15 @@ import { startRlsProcess, type RlsProcess } from './rls-process.ts';
 /** The Envoy cluster name the tests render the RateLimits with. */
 export const RLS_CLUSTER = 'ratelimit';
 export const NAMESPACE = 'shop';
+/**
+ * The service's store deadline in these tests. They assert counting, not latency: the default
+ * 15 ms is missed now and then on a loaded 2-core CI host, and each miss is a failure-mode answer
+ * that no count can predict. It stays below the rendered Envoy timeout (TEST_RLS_TIMEOUT), so
+ * Envoy still hears the service's own answer.
+ */
+export const STORE_DEADLINE_MS = 400;
+/** The RateLimits' `timeout` (what Envoy waits for the service); also exercises ms → proto duration rendering. */
+export const TEST_RLS_TIMEOUT = '500ms';
 
 /** A RateLimit `shop/<name>` with `spec`. */
 export function rateLimitNamed(name: string, spec: RateLimitSpec): RateLimit {
@@ -47,7 +56,7 @@ export async function startScenario(rateLimits: RateLimit[], opts: ScenarioOptio
   const replicas: RlsProcess[] = [];
   const count = opts.redisUrl === undefined ? 0 : (opts.replicas ?? 1);
   try {
-    for (let i = 0; i < count; i++) replicas.push(await startRlsProcess({ rateLimits, redisUrl: opts.redisUrl }));
+    for (let i = 0; i < count; i++) replicas.push(await startRlsProcess({ rateLimits, redisUrl: opts.redisUrl, storeDeadlineMs: STORE_DEADLINE_MS }));
     const filters = rateLimits.flatMap((rl) => renderRateLimit(rl, { serviceCluster: RLS_CLUSTER }));
     const config = envoyConfigFromFilter(filters, { backendPort: opts.backendPort, rateLimitPorts: replicas.map((r) => r.grpcPort) });
     const envoy = await startEnvoy(config);
