@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { KeyedQueue, type Decision, type RunOutcome } from './keyed-queue.ts';
+import { KeyedQueue, MAX_REQUEUE_DELAY_MS, type Decision, type RunOutcome } from './keyed-queue.ts';
 
 function deferred() {
   let resolve!: () => void;
@@ -132,6 +132,19 @@ describe('KeyedQueue', () => {
     q.add('a');
     await q.drain();
     expect(runs).toBe(3);
+  });
+
+  it('caps a requeue years ahead at a day instead of overflowing the timer into a hot loop', async () => {
+    const times: number[] = [];
+    const q = new KeyedQueue(async () => {
+      times.push(Date.now());
+      return { kind: 'done' };
+    });
+    q.addAfter('a', 3 * 365 * 24 * 3600 * 1000);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(times).toEqual([]);
+    await vi.advanceTimersByTimeAsync(MAX_REQUEUE_DELAY_MS);
+    expect(times).toEqual([MAX_REQUEUE_DELAY_MS]);
   });
 
   it('keeps the earlier of two scheduled adds', async () => {

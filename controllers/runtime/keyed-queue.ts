@@ -27,6 +27,13 @@ export interface KeyedQueueOptions extends RetryLimiterOptions {
  *   done → forget failures; terminal → forget and wait for the next `add` (an object change).
  * The worker never touches the queue.
  */
+/**
+ * Longest timer the queue sets. Node's timers overflow above 2^31-1 ms (~24.8 days) and then fire
+ * after 1 ms, which turned a filter expiring in years into a hot reconcile loop; a day is far
+ * below that and costs one idle reconcile per key per day.
+ */
+export const MAX_REQUEUE_DELAY_MS = 24 * 60 * 60 * 1000;
+
 export class KeyedQueue {
   readonly #run: (key: string) => Promise<RunOutcome>;
   readonly #pool: PQueue;
@@ -53,10 +60,14 @@ export class KeyedQueue {
     if (!this.#running.has(key)) void this.#pool.add(() => this.#runOnce(key));
   }
 
-  /** Adds `key` after `ms`; when a timer is already pending for it, the earlier one wins. */
-  addAfter(key: string, ms: number): void {
+  /**
+   * Adds `key` after `ms` (capped at MAX_REQUEUE_DELAY_MS: the reconcile then simply asks again);
+   * when a timer is already pending for it, the earlier one wins.
+   */
+  addAfter(key: string, requestedMs: number): void {
     if (this.#closed) return;
-    if (ms <= 0) return this.add(key);
+    if (requestedMs <= 0) return this.add(key);
+    const ms = Math.min(requestedMs, MAX_REQUEUE_DELAY_MS);
     const at = Date.now() + ms;
     const existing = this.#timers.get(key);
     if (existing && existing.at <= at) return;

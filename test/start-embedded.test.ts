@@ -1,0 +1,27 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const MAIN = join(import.meta.dirname, '..', 'controllers', 'main.ts');
+
+/** `npm start` with no cluster: the newcomer's first experience, end to end on the real parts. */
+describe('npm start (embedded default)', () => {
+  it('starts the local control plane, applies examples/, settles every Router and exits cleanly', async () => {
+    const child = spawn(process.execPath, [MAIN, '--embedded', '--exit-when-ready', '--http-port', '0'], {
+      env: { ...process.env, KUBECONFIG: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
+    child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(stderr).not.toContain('TimeoutOverflowWarning');
+    expect(code, stderr.slice(-2000)).toBe(0);
+    expect(stdout).toMatch(/sm-verify\/sm-verify-page\s+Ready\s+v1\.0\.1=90,v1\.0\.2=10\s+box-0999/);
+    expect(stdout).toMatch(/bookinfo\/reviews\s+Ready\s+v1=70,v2=20,v3=10\s+box-123/);
+    expect(stdout).toMatch(/sm-verify\/page-show\s+Ready\s+switchyard_ratelimit=sm-verify\.page-show/);
+    expect(stdout).toContain('Generated: 2 VirtualService(s), 2 DestinationRule(s), 2 EnvoyFilter(s)');
+    expect(stdout).toMatch(/export KUBECONFIG=\S+admin\.kubeconfig/);
+  }, 240_000);
+});
