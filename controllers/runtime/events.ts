@@ -19,6 +19,12 @@ interface Series {
   namespace: string;
   count: number;
   last: number;
+  /**
+   * The series' last write. Each write waits for the one before: a count bump sent while the
+   * Event's create is still in flight could reach the API server first and fail with 404 (or two
+   * bumps could land in the wrong order).
+   */
+  tail: Promise<unknown>;
 }
 
 export interface EventRecorderOptions {
@@ -73,7 +79,9 @@ export class EventRecorder {
       series.count += 1;
       series.last = now.getTime();
       const body = { count: series.count, lastTimestamp: now.toISOString() };
-      await this.#opts.client.request(HttpMethod.PATCH, resourcePath(EVENT, namespace, series.name), { body, contentType: CONTENT_TYPE.merge });
+      const bump = series.tail.catch(() => undefined).then(() => this.#opts.client.request(HttpMethod.PATCH, resourcePath(EVENT, namespace, series.name), { body, contentType: CONTENT_TYPE.merge }));
+      series.tail = bump;
+      await bump;
       return;
     }
     const name = `${obj.metadata.name}.${now.getTime().toString(16)}${Math.floor(Math.random() * 0xffff).toString(16)}`;
@@ -91,8 +99,9 @@ export class EventRecorder {
       source: { component: EVENT_COMPONENT },
       reportingComponent: EVENT_COMPONENT,
     };
-    this.#remember(key, { name, namespace, count: 1, last: now.getTime() });
-    await this.#opts.client.request(HttpMethod.POST, resourcePath(EVENT, namespace), { body, contentType: CONTENT_TYPE.json });
+    const create = this.#opts.client.request(HttpMethod.POST, resourcePath(EVENT, namespace), { body, contentType: CONTENT_TYPE.json });
+    this.#remember(key, { name, namespace, count: 1, last: now.getTime(), tail: create });
+    await create;
   }
 
   #remember(key: string, series: Series): void {

@@ -59,10 +59,14 @@ export interface RequestOptions {
  * unknown fields, turning timestamps into Dates) and default PATCH to strategic merge, which custom
  * resources reject. Every write here names its content type.
  */
+/** undici's Dispatcher, named through client-node (undici is its dependency, not ours). */
+type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
+
 export class KubeClient {
   readonly kubeConfig: KubeConfig;
   readonly #http = new IsomorphicFetchHttpLibrary();
   readonly #server: string;
+  #pool: { key: string; dispatcher: Dispatcher } | undefined;
 
   constructor(kubeConfig: KubeConfig) {
     const server = kubeConfig.getCurrentCluster()?.server;
@@ -85,10 +89,26 @@ export class KubeClient {
     }
     if (opts.signal) ctx.setSignal(opts.signal);
     await this.kubeConfig.applySecurityAuthentication(ctx);
+    this.#reusePool(ctx);
     const res = await this.#http.send(ctx).toPromise();
     const text = await res.body.text();
     if (res.httpStatusCode < 200 || res.httpStatusCode > 299) throw new ApiError(method, path, res.httpStatusCode, text);
     return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /**
+   * client-node builds a new undici Agent (its own connection pool) for every request, so every
+   * request paid a TLS handshake and left a keep-alive socket behind: most of the client CPU and
+   * hundreds of MB of RSS in a cold sync of 2,000 Routers. Requests share one pool per cluster and
+   * user instead, as client-node's own https.Agent cache does; credentials carried in headers
+   * (tokens) are still applied per request.
+   */
+  #reusePool(ctx: RequestContext): void {
+    const fresh = ctx.getDispatcher();
+    if (!fresh) return;
+    const key = JSON.stringify([this.#server, this.kubeConfig.getCurrentCluster()?.name, this.kubeConfig.getCurrentUser()?.name]);
+    if (this.#pool?.key !== key) this.#pool = { key, dispatcher: fresh };
+    ctx.setDispatcher(this.#pool.dispatcher);
   }
 
   get<T = unknown>(path: string, opts?: RequestOptions): Promise<T> {
