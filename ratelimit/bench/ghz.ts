@@ -36,6 +36,8 @@ export interface LoadOptions {
   requests: number;
   /** Where ghz writes its JSON report. */
   reportFile: string;
+  /** Offered load cap (calls/s); absent = as fast as the server answers (saturation). */
+  rps?: number;
 }
 
 /** ghz prints little (its report goes to a file); a generous bound on its captured output. */
@@ -59,6 +61,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     // One core for the load generator, the other for the service and Redis (a 2-core host).
     '--cpus', String(GHZ_CPUS),
     '--data-file', opts.dataFile,
+    ...(opts.rps ? ['--rps', String(opts.rps)] : []),
     '--format', 'json',
     '--output', opts.reportFile,
     opts.target,

@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     for (const c of BENCH_CASES) {
       const port = c.noop === true ? noop.grpcPort : real.grpcPort;
       const { result, commands, roundTrips } = await runCase(ghz, dir, c, port, store);
-      if (c.noop === true) baseline = result.perSecond;
+      if (c.noop === true && c.rps === undefined) baseline = result.perSecond;
       rows.push(row(c, result, baseline, { commands, roundTrips }));
     }
     const ceiling = redisIncrbyCeiling(redis.port);
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
 async function runCase(ghz: string, dir: string, c: BenchCase, port: number, store: RedisStore, requests = REQUESTS): Promise<{ result: LoadResult; commands: number; roundTrips: number }> {
   const dataFile = join(dir, 'data.json');
   writeFileSync(dataFile, JSON.stringify(c.data));
-  const common = { ghz, target: `127.0.0.1:${port}`, dataFile, concurrency: CONCURRENCY, reportFile: join(dir, 'report.json') };
+  const common = { ghz, target: `127.0.0.1:${port}`, dataFile, concurrency: CONCURRENCY, reportFile: join(dir, 'report.json'), rps: c.rps };
   await runLoad({ ...common, requests: WARMUP_REQUESTS });
   process.stderr.write(`bench: ${c.name}, ${requests} calls …\n`);
   const before = store.stats();
@@ -98,7 +98,7 @@ function row(c: BenchCase, r: LoadResult, baseline: number | undefined, redis: {
     p50: r.p50,
     p99: r.p99,
     p999: r.p999,
-    ofNoop: baseline === undefined ? undefined : r.perSecond / baseline,
+    ofNoop: baseline === undefined || c.rps !== undefined ? undefined : r.perSecond / baseline,
     // The no-op server never calls Redis; its commands belong to nobody.
     commandsPerDecision: perDecision(redis.commands),
     roundTripsPerDecision: perDecision(redis.roundTrips),
