@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startManagedProcess, tailLog, type ManagedProcess } from './managed-process.ts';
+import { CONTROLLER_NODE_FLAGS } from '../../controllers/node-flags.ts';
 
 /** The `npm start` entry, run as a child exactly as a user (or a container) would run it. */
 export const CONTROLLER_MAIN = fileURLToPath(new URL('../../controllers/main.ts', import.meta.url));
@@ -35,7 +36,7 @@ export interface ControllerProcess {
  */
 export async function startControllerProcess(opts: ControllerProcessOptions): Promise<ControllerProcess> {
   const logStart = logLength(opts.logPath);
-  const args = [CONTROLLER_MAIN, '--kubeconfig', opts.kubeconfigPath, '--settle-delay', opts.settleDelay, '--no-leader-election', '--http-port', '0', ...(opts.extraArgs ?? [])];
+  const args = [...CONTROLLER_NODE_FLAGS, CONTROLLER_MAIN, '--kubeconfig', opts.kubeconfigPath, '--settle-delay', opts.settleDelay, '--no-leader-election', '--http-port', '0', ...(opts.extraArgs ?? [])];
   const proc = startManagedProcess({ name: 'switchyard-controllers', command: process.execPath, args, logPath: opts.logPath });
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   for (;;) {
