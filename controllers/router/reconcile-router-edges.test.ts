@@ -74,6 +74,23 @@ describe('routerReconciler: edges', () => {
     expect(status(cluster).phase).toBe('Ready');
   });
 
+  it('adopting a hand-written DR/VS keeps their subsets until the VS no longer routes to them', async () => {
+    cluster.put({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: KEY.name, namespace: NS },
+      spec: { host: HOST, subsets: [{ name: 'legacy', labels: { app: 'reviews', version: 'legacy' } }] },
+    });
+    cluster.put(handWrittenVs('legacy'));
+    cluster.put(routerObject({ ...CANARY, adopt: true }));
+    // The routing cluster checks "every subset the live VS uses exists in the live DR" after every write.
+    expect((await runUntilSettled(reconcile, cluster)).at(-1)).toEqual({ kind: 'done' });
+    const drWrites = cluster.objectWrites().filter((w) => w.kind === 'DestinationRule').map((w) => (w.body as { spec: { subsets: { name: string }[] } }).spec.subsets.map((x) => x.name));
+    expect(drWrites[0]).toContain('legacy');
+    expect(drWrites.at(-1)).not.toContain('legacy');
+    expect(status(cluster).phase).toBe('Ready');
+  });
+
   it('reports an invalid spec as Invalid naming field, rule and value, writes nothing, and stops', async () => {
     cluster.put(routerObject({ port: 9090, subsets: [{ branch: 'master', versions: { a: 50, b: 45 } }] }));
     const message = 'spec.subsets[0].versions: weights of branch master must sum to 100 (got 95)';

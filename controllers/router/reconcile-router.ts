@@ -4,7 +4,7 @@ import { applyOwned, OwnershipConflict } from '../reconcile/apply-owned.ts';
 import { specProblemOf } from '../reconcile/spec-problem.ts';
 import type { DestinationRule, VirtualService } from '../istio/types.ts';
 import { DESTINATION_RULE, ISTIO_FILTER, ROUTER, VIRTUAL_SERVICE } from '../runtime/kinds.ts';
-import type { KubeObject, ObjectKey, ReconcileContext, ReconcileResult, Reconciler } from '../runtime/types.ts';
+import type { KindRef, KubeObject, ObjectKey, ReconcileContext, ReconcileResult, Reconciler } from '../runtime/types.ts';
 import { DEFAULT_PROPAGATION_TIMEOUT_MS, DEFAULT_SETTLE_DELAY_MS, propagationPolicy, type PropagationDefaults } from './propagation-policy.ts';
 import { RenderError } from './render-error.ts';
 import { expiryRequeueMs, routerRouting, type RouterRouting } from './router-routing.ts';
@@ -84,9 +84,12 @@ async function converge(round: Round): Promise<ReconcileResult> {
     const outcome = await applyOwned(ctx, service, { adopt });
     if (outcome !== 'unchanged') ctx.event(round.object, 'Normal', 'ServiceApplied', `Service ${key.namespace}/${service.metadata.name} ${outcome}`);
   }
+  // The cache only holds Switchyard's own objects; a hand-written VS/DR being adopted is read
+  // directly, so the union step keeps the subsets its routes still use.
+  const read = <T extends KubeObject>(kind: KindRef): Promise<T | undefined> | T | undefined => ctx.cache.get<T>(kind, key) ?? (adopt ? ctx.live<T>(kind, key) : undefined);
   const live = {
-    destinationRule: ctx.cache.get<KubeObject & DestinationRule>(DESTINATION_RULE, key),
-    virtualService: ctx.cache.get<KubeObject & VirtualService>(VIRTUAL_SERVICE, key),
+    destinationRule: await read<KubeObject & DestinationRule>(DESTINATION_RULE),
+    virtualService: await read<KubeObject & VirtualService>(VIRTUAL_SERVICE),
   };
   const plan = makeBeforeBreakPlan(live, routing.desired);
   const rendered = { spec: router.spec, objects: routing.base };

@@ -7,7 +7,7 @@ import type { KubeClient } from './kube-client.ts';
 import type { RuntimeMetrics } from './runtime-metrics.ts';
 import { sleep } from './sleep.ts';
 import { writeStatus } from './status.ts';
-import type { Cache, ControllerSpec, KubeObject, Logger, ObjectKey, ReconcileContext } from './types.ts';
+import type { Cache, ControllerSpec, KindRef, KubeObject, Logger, ObjectKey, ReconcileContext } from './types.ts';
 
 export interface RunnerDeps {
   client: KubeClient;
@@ -70,6 +70,7 @@ export class ControllerRunner {
     return {
       cache,
       apply: (obj, opts) => applier.apply(obj, opts),
+      live: async <T extends KubeObject = KubeObject>(kind: KindRef, k: ObjectKey) => (await applier.live(kind, k)) as T | undefined,
       delete: (kind, k) => applier.delete(kind, k),
       updateStatus: async (kind, k, status) => {
         await writeStatus({ client, cache }, kind, k, status);

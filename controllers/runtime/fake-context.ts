@@ -130,6 +130,7 @@ export class FakeCluster {
     return {
       cache: this.cache,
       apply,
+      live: async <T extends KubeObject = KubeObject>(kind: KindRef, key: ObjectKey) => this.get<T>(kind, key),
       delete: async (kind, key) => this.#delete(kind, key),
       updateStatus: async (kind, key, status) => this.#updateStatus(kind, key, status),
       event: (obj, type, reason, message) => {

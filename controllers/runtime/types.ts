@@ -65,6 +65,12 @@ export interface ReconcileContext {
    * `ConflictError` (controllers/runtime/apply.ts) and writes nothing, unless `opts.adopt`.
    */
   apply(obj: KubeObject, opts?: { adopt?: boolean }): Promise<ApplyOutcome>;
+  /**
+   * The live object: from the cache when it holds it, otherwise one direct GET. Needed where the
+   * cache cannot see an object — an unmanaged VS/DR being adopted, whose subsets the first
+   * make-before-break step must keep.
+   */
+  live<T extends KubeObject = KubeObject>(kind: KindRef, key: ObjectKey): Promise<T | undefined>;
   /** Deletes an object (only ever called for objects Switchyard manages). Absent → no-op. */
   delete(kind: KindRef, key: ObjectKey): Promise<void>;
   /**
