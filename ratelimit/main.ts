@@ -1,25 +1,29 @@
 /**
  * Switchyard's rate-limit service (Envoy RLS v3). Usage:
  *
- *   npx node ratelimit/main.ts --config quotas.yaml [--grpc-port 8081] [--http-port 8080]
- *     [--host 127.0.0.1] [--headers true] [--store memory|redis --redis-url redis://host:6379]
+ *   npx node ratelimit/main.ts [--config quotas.yaml | --source kubernetes [--kubeconfig PATH] [--namespace NS]]
+ *     [--grpc-port 8081] [--http-port 8080] [--host 127.0.0.1] [--headers true]
+ *     [--store memory|redis --redis-url redis://host:6379] [--count-over-limit true] [--store-deadline-ms 15]
  *     [--store-deadline-ms 15]
  *
  * Every flag has an environment variable (see SETTINGS in service/service-config.ts). Logs are
  * JSON lines on stdout. SIGTERM/SIGINT drain in-flight calls and exit 0; SIGHUP reloads the file.
  */
+import { loadKubeConfig } from '../controllers/runtime/kube-client.ts';
 import { FileQuotaSource } from './config/file-quota-source.ts';
+import { KubeQuotaSource } from './config/kube-quota-source.ts';
+import type { QuotaTableSource } from './config/quota-source.ts';
 import { createStore } from './service/create-store.ts';
 import { jsonLogger } from './service/json-logger.ts';
 import { startRateLimitService } from './service/rate-limit-service.ts';
 import { errorMessage } from './service/service-errors.ts';
-import { readServiceConfig } from './service/service-config.ts';
+import { readServiceConfig, type ServiceConfig } from './service/service-config.ts';
 
 const log = jsonLogger();
 
 async function main(): Promise<void> {
   const config = readServiceConfig(process.argv.slice(2), process.env);
-  const source = await FileQuotaSource.open(config.configFile);
+  const source = await openSource(config.source);
   const store = createStore(config.store);
   const service = await startRateLimitService({
     source,
@@ -31,7 +35,7 @@ async function main(): Promise<void> {
     storeDeadlineMs: config.storeDeadlineMs,
     log,
   });
-  log.info('configuration', { store: config.store.kind, configFile: config.configFile, rateLimitHeaders: config.rateLimitHeaders });
+  log.info('configuration', { store: config.store.kind, source: config.source, rateLimitHeaders: config.rateLimitHeaders, countOverLimit: config.store.countOverLimit });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -47,7 +51,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGHUP', () => void source.reload());
+  process.on('SIGHUP', () => {
+    if (source instanceof FileQuotaSource) void source.reload();
+  });
+}
+
+async function openSource(cfg: ServiceConfig['source']): Promise<QuotaTableSource> {
+  if (cfg.kind === 'file') return FileQuotaSource.open(cfg.path);
+  return KubeQuotaSource.start({ kubeConfig: loadKubeConfig({ path: cfg.kubeconfig }), namespace: cfg.namespace, log });
 }
 
 main().catch((err: unknown) => {

@@ -5,6 +5,7 @@ import type { ServiceConfig } from './service-config.ts';
 
 /** The counter store the config asks for. */
 export function createStore(config: ServiceConfig['store']): CounterStore {
-  if (config.kind === 'memory') return new MemoryStore();
-  return new RedisStore({ topology: config.topology, password: config.password, tls: config.tls, keyPrefix: config.keyPrefix });
+  const stopCountingOverLimit = !config.countOverLimit;
+  if (config.kind === 'memory') return new MemoryStore({ stopCountingOverLimit });
+  return new RedisStore({ topology: config.topology, password: config.password, tls: config.tls, keyPrefix: config.keyPrefix, stopCountingOverLimit });
 }

@@ -3,7 +3,21 @@ import { readServiceConfig } from './service-config.ts';
 
 describe('readServiceConfig', () => {
   it('defaults: loopback, gRPC 8081, HTTP 8080, memory store, no headers', () => {
-    expect(readServiceConfig(['--config', 'q.yaml'], {})).toEqual({ host: '127.0.0.1', grpcPort: 8081, httpPort: 8080, configFile: 'q.yaml', rateLimitHeaders: false, store: { kind: 'memory' } });
+    expect(readServiceConfig(['--config', 'q.yaml'], {})).toEqual({
+      host: '127.0.0.1',
+      grpcPort: 8081,
+      httpPort: 8080,
+      source: { kind: 'file', path: 'q.yaml' },
+      rateLimitHeaders: false,
+      store: { kind: 'memory', countOverLimit: false },
+    });
+  });
+
+  it('reads quotas from the cluster when no file is given, and counting while over limit on request', () => {
+    expect(readServiceConfig(['--count-over-limit', 'true'], { KUBECONFIG: 'kc', RLS_NAMESPACE: 'shop' })).toMatchObject({
+      source: { kind: 'kubernetes', kubeconfig: 'kc', namespace: 'shop' },
+      store: { kind: 'memory', countOverLimit: true },
+    });
   });
 
   it('reads the environment; flags win', () => {
@@ -12,9 +26,9 @@ describe('readServiceConfig', () => {
       host: '0.0.0.0',
       grpcPort: 9001,
       httpPort: 8080,
-      configFile: 'env.yaml',
+      source: { kind: 'file', path: 'env.yaml' },
       rateLimitHeaders: true,
-      store: { kind: 'redis', topology: { mode: 'standalone', url: 'redis://r:6379' }, password: undefined, tls: false, keyPrefix: 'switchyard:' },
+      store: { kind: 'redis', topology: { mode: 'standalone', url: 'redis://r:6379' }, password: undefined, tls: false, keyPrefix: 'switchyard:', countOverLimit: false },
     });
   });
 
@@ -33,7 +47,8 @@ describe('readServiceConfig', () => {
 
   it.each([
     [['--config', 'q', '--grpc-port', '70000'], {}, '--grpc-port / RLS_GRPC_PORT: Too big: expected number to be <=65535 (got "70000")'],
-    [[], {}, '--config / RLS_CONFIG: is required: the quota file (Switchyard RateLimit list or envoyproxy/ratelimit YAML) (got undefined)'],
+    [['--source', 'file'], {}, '--config / RLS_CONFIG: is required with --source / RLS_SOURCE file: the quota file (Switchyard RateLimit list or envoyproxy/ratelimit YAML) (got undefined)'],
+    [['--source', 'etcd'], {}, '--source / RLS_SOURCE: Invalid option: expected one of "file"|"kubernetes" (got "etcd")'],
     [['--config', 'q', '--store-deadline-ms', '0'], {}, '--store-deadline-ms / RLS_STORE_DEADLINE_MS: Too small: expected number to be >=1 (got "0")'],
     [['--config', 'q', '--store', 'disk'], {}, '--store / RLS_STORE: Invalid option: expected one of "memory"|"redis" (got "disk")'],
     [['--config', 'q', '--store', 'redis'], {}, '--store / RLS_STORE: redis needs exactly one of --redis-url / REDIS_URL, --redis-sentinels / REDIS_SENTINELS (+ --redis-master-name / REDIS_MASTER_NAME), --redis-cluster-nodes / REDIS_CLUSTER_NODES (got none)'],

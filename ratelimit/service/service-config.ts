@@ -7,11 +7,15 @@ export interface ServiceConfig {
   host: string;
   grpcPort: number;
   httpPort: number;
-  configFile: string;
+  /** Where quotas come from: a file (reloaded on change), or RateLimit resources watched in Kubernetes. */
+  source: { kind: 'file'; path: string } | { kind: 'kubernetes'; kubeconfig?: string; namespace?: string };
   rateLimitHeaders: boolean;
   /** How long a decision waits for the store before the failure mode answers; undefined = the decider's default. Keep it below Envoy's timeout. */
   storeDeadlineMs?: number;
-  store: { kind: 'memory' } | { kind: 'redis'; topology: RedisTopology; password?: string; tls: boolean; keyPrefix: string };
+  store: ({ kind: 'memory' } | { kind: 'redis'; topology: RedisTopology; password?: string; tls: boolean; keyPrefix: string }) & {
+    /** The reference's behaviour: keep counting hits that are rejected (default false: a blocked client does not grow its counter). */
+    countOverLimit: boolean;
+  };
 }
 
 /** Command-line flag ↔ environment variable; a flag wins over its variable. */
@@ -20,6 +24,10 @@ export const SETTINGS = {
   grpcPort: { flag: 'grpc-port', env: 'RLS_GRPC_PORT' },
   httpPort: { flag: 'http-port', env: 'RLS_HTTP_PORT' },
   configFile: { flag: 'config', env: 'RLS_CONFIG' },
+  source: { flag: 'source', env: 'RLS_SOURCE' },
+  kubeconfig: { flag: 'kubeconfig', env: 'KUBECONFIG' },
+  namespace: { flag: 'namespace', env: 'RLS_NAMESPACE' },
+  countOverLimit: { flag: 'count-over-limit', env: 'RLS_COUNT_OVER_LIMIT' },
   headers: { flag: 'headers', env: 'RLS_RATE_LIMIT_HEADERS' },
   storeDeadlineMs: { flag: 'store-deadline-ms', env: 'RLS_STORE_DEADLINE_MS' },
   store: { flag: 'store', env: 'RLS_STORE' },
@@ -43,7 +51,11 @@ const raw = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   grpcPort: port.default(8081),
   httpPort: port.default(8080),
-  configFile: z.string({ error: 'is required: the quota file (Switchyard RateLimit list or envoyproxy/ratelimit YAML)' }).min(1),
+  configFile: z.string().min(1).optional(),
+  source: z.enum(['file', 'kubernetes']).optional(),
+  kubeconfig: z.string().min(1).optional(),
+  namespace: z.string().min(1).optional(),
+  countOverLimit: bool.default(false),
   headers: bool.default(false),
   storeDeadlineMs: z.coerce.number().int().min(1).max(60_000).optional(),
   store: z.enum(['memory', 'redis']).default('memory'),
@@ -75,15 +87,26 @@ export function readServiceConfig(argv: readonly string[], env: NodeJS.ProcessEn
     host: c.host,
     grpcPort: c.grpcPort,
     httpPort: c.httpPort,
-    configFile: c.configFile,
+    source: sourceConfig(c),
     rateLimitHeaders: c.headers,
     ...(c.storeDeadlineMs !== undefined ? { storeDeadlineMs: c.storeDeadlineMs } : {}),
     store: storeConfig(c),
   };
 }
 
+/** Default: the file when --config is given, else the cluster's RateLimit resources. */
+function sourceConfig(c: z.infer<typeof raw>): ServiceConfig['source'] {
+  const kind = c.source ?? (c.configFile !== undefined ? 'file' : 'kubernetes');
+  if (kind === 'kubernetes') return { kind, ...(c.kubeconfig ? { kubeconfig: c.kubeconfig } : {}), ...(c.namespace ? { namespace: c.namespace } : {}) };
+  if (c.configFile === undefined) {
+    throw new Error(`${describe('configFile')}: is required with ${describe('source')} file: the quota file (Switchyard RateLimit list or envoyproxy/ratelimit YAML) (got undefined)`);
+  }
+  return { kind, path: c.configFile };
+}
+
 function storeConfig(c: z.infer<typeof raw>): ServiceConfig['store'] {
-  if (c.store === 'memory') return { kind: 'memory' };
+  const countOverLimit = c.countOverLimit;
+  if (c.store === 'memory') return { kind: 'memory', countOverLimit };
   const given = [c.redisUrl && 'url', c.redisSentinels && 'sentinels', c.redisClusterNodes && 'cluster nodes'].filter(Boolean);
   if (given.length !== 1) {
     throw new Error(`${describe('store')}: redis needs exactly one of ${describe('redisUrl')}, ${describe('redisSentinels')} (+ ${describe('redisMasterName')}), ${describe('redisClusterNodes')} (got ${given.length === 0 ? 'none' : given.join(' and ')})`);
@@ -94,7 +117,7 @@ function storeConfig(c: z.infer<typeof raw>): ServiceConfig['store'] {
     if (c.redisMasterName === undefined) throw new Error(`${describe('redisMasterName')}: is required with sentinels (got nothing)`);
     topology = { mode: 'sentinel', sentinels: c.redisSentinels, masterName: c.redisMasterName };
   } else topology = { mode: 'cluster', nodes: c.redisClusterNodes ?? [] };
-  return { kind: 'redis', topology, password: c.redisPassword, tls: c.redisTls, keyPrefix: c.redisKeyPrefix };
+  return { kind: 'redis', topology, password: c.redisPassword, tls: c.redisTls, keyPrefix: c.redisKeyPrefix, countOverLimit };
 }
 
 function endpoint(text: string, ctx: z.RefinementCtx): RedisEndpoint {
