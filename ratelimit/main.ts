@@ -4,7 +4,6 @@
  *   npx node ratelimit/main.ts [--config quotas.yaml | --source kubernetes [--kubeconfig PATH] [--namespace NS]]
  *     [--grpc-port 8081] [--http-port 8080] [--host 127.0.0.1] [--headers true]
  *     [--store memory|redis --redis-url redis://host:6379] [--count-over-limit true] [--store-deadline-ms 15]
- *     [--store-deadline-ms 15]
  *
  * Every flag has an environment variable (see SETTINGS in service/service-config.ts). Logs are
  * JSON lines on stdout. SIGTERM/SIGINT drain in-flight calls and exit 0; SIGHUP reloads the file.
