@@ -1,4 +1,7 @@
-import { ENVOY_FILTER, EVENT, LEASE, kindInfo } from './kinds.ts';
+import { ENVOY_FILTER, EVENT, LEASE, RATE_LIMIT, ROUTER, kindInfo } from './kinds.ts';
+
+/** Kinds whose generated objects point back at them with a controller ownerReference. */
+const OWNER_KINDS = [ROUTER, RATE_LIMIT];
 import { watchedKinds } from './manager.ts';
 import type { ControllerSpec, KindRef } from './types.ts';
 
@@ -17,7 +20,7 @@ const groupOf = (kind: KindRef): string => (kind.apiVersion.includes('/') ? kind
  * (test/rbac.test.ts): every watched kind is listed and watched; every kind Switchyard generates
  * is read directly once when the cache has no managed object of that name (conflict detection),
  * then server-side applied (PATCH, and create on first apply); primaries get their status
- * patched; events are created and patched (series); EnvoyFilters a RateLimit no longer renders are
+ * patched; owners' finalizers are updatable (blockOwnerDeletion); events are created and patched (series); EnvoyFilters a RateLimit no longer renders are
  * deleted; the leader-election Lease is read, created and updated.
  */
 export function requiredPermissions(controllers: ControllerSpec[]): Permission[] {
@@ -31,6 +34,10 @@ export function requiredPermissions(controllers: ControllerSpec[]): Permission[]
     if (kindInfo(kind).managedOnly) for (const verb of ['create', 'patch']) add(kind, verb);
   }
   for (const c of controllers) add(c.primary, 'patch', 'status');
+  // Generated objects carry ownerReferences with blockOwnerDeletion; clusters running the
+  // OwnerReferencesPermissionEnforcement admission plugin (OpenShift does) require update on the
+  // owner's finalizers for that, or every create is refused.
+  for (const owner of OWNER_KINDS) add(owner, 'update', 'finalizers');
   for (const verb of ['create', 'patch']) add(EVENT, verb);
   add(ENVOY_FILTER, 'delete');
   return [...perms.values()].sort((a, b) => `${a.group}|${a.resource}|${a.verb}`.localeCompare(`${b.group}|${b.resource}|${b.verb}`));
