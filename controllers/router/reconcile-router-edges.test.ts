@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { RouterStatus } from '../../api/router.ts';
 import type { VirtualService } from '../istio/types.ts';
 import type { FakeCluster } from '../runtime/fake-context.ts';
-import { DESTINATION_RULE, ROUTER, VIRTUAL_SERVICE } from '../runtime/kinds.ts';
+import { DESTINATION_RULE, ROUTER, SERVICE, VIRTUAL_SERVICE } from '../runtime/kinds.ts';
 import type { KubeObject } from '../runtime/types.ts';
 import { renderRouter } from './render-router.ts';
 import { routerReconciler } from './reconcile-router.ts';
@@ -44,6 +44,25 @@ describe('routerReconciler: edges', () => {
     for (let i = 0; i < 3; i++) expect(await reconcile(KEY, cluster.context())).toEqual({ kind: 'done' });
     expect(cluster.writes.length).toBe(writes);
     expect(cluster.applyCalls.slice(-3).map((c) => `${c.kind} ${c.outcome}`)).toEqual(['Service unchanged', 'Service unchanged', 'Service unchanged']);
+  });
+
+  it('deletes the Service it created when ownService is turned off', async () => {
+    cluster.put(routerObject({ ...CANARY, ownService: true }));
+    await runUntilSettled(reconcile, cluster);
+    expect(cluster.get(SERVICE, KEY)).toBeDefined();
+    editRouter(cluster, (spec) => {
+      spec.ownService = false;
+    });
+    expect((await runUntilSettled(reconcile, cluster)).at(-1)).toEqual({ kind: 'done' });
+    expect(cluster.get(SERVICE, KEY)).toBeUndefined();
+    expect(cluster.events.map((e) => e.reason)).toContain('ServiceDeleted');
+  });
+
+  it('never deletes a Service it did not create', async () => {
+    cluster.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: KEY.name, namespace: NS }, spec: { selector: { app: 'reviews' }, ports: [{ port: 80 }] } });
+    cluster.put(routerObject({ ...CANARY }));
+    await runUntilSettled(reconcile, cluster);
+    expect(cluster.get(SERVICE, KEY)).toBeDefined();
   });
 
   it('reports a hand-written VS as a Conflict, leaves it untouched and stops (terminal)', async () => {

@@ -3,7 +3,7 @@ import { makeBeforeBreakPlan, type PlanStep } from '../plan/make-before-break.ts
 import { applyOwned, OwnershipConflict } from '../reconcile/apply-owned.ts';
 import { specProblemOf } from '../reconcile/spec-problem.ts';
 import type { DestinationRule, VirtualService } from '../istio/types.ts';
-import { DESTINATION_RULE, ISTIO_FILTER, ROUTER, VIRTUAL_SERVICE } from '../runtime/kinds.ts';
+import { DESTINATION_RULE, ISTIO_FILTER, ROUTER, SERVICE, VIRTUAL_SERVICE } from '../runtime/kinds.ts';
 import type { KindRef, KubeObject, ObjectKey, ReconcileContext, ReconcileResult, Reconciler } from '../runtime/types.ts';
 import { DEFAULT_PROPAGATION_TIMEOUT_MS, DEFAULT_SETTLE_DELAY_MS, propagationPolicy, type PropagationDefaults } from './propagation-policy.ts';
 import { RenderError } from './render-error.ts';
@@ -76,6 +76,12 @@ export function routerReconciler(options: RouterReconcilerOptions = {}): Reconci
   };
 }
 
+/** True when the cache holds a Service of this Router's name that this Router owns. */
+function ownedService(ctx: ReconcileContext, key: ObjectKey): boolean {
+  const live = ctx.cache.get(SERVICE, key);
+  return live?.metadata.ownerReferences?.some((r) => r.kind === 'Router' && r.name === key.name && r.controller === true) === true;
+}
+
 async function converge(round: Round): Promise<ReconcileResult> {
   const { key, ctx, router, routing, input } = round;
   const adopt = router.spec.adopt === true;
@@ -83,6 +89,11 @@ async function converge(round: Round): Promise<ReconcileResult> {
   if (service) {
     const outcome = await applyOwned(ctx, service, { adopt });
     if (outcome !== 'unchanged') ctx.event(round.object, 'Normal', 'ServiceApplied', `Service ${key.namespace}/${service.metadata.name} ${outcome}`);
+  } else if (ownedService(ctx, key)) {
+    // ownService turned off: the Service we created goes (only ours: the cache holds managed
+    // Services only, and the owner reference must name this Router).
+    await ctx.delete(SERVICE, key);
+    ctx.event(round.object, 'Normal', 'ServiceDeleted', `Service ${key.namespace}/${key.name} deleted (spec.ownService is off)`);
   }
   // The cache only holds Switchyard's own objects; a hand-written VS/DR being adopted is read
   // directly, so the union step keeps the subsets its routes still use.

@@ -1,4 +1,4 @@
-import { ENVOY_FILTER, EVENT, LEASE, RATE_LIMIT, ROUTER, kindInfo } from './kinds.ts';
+import { ENVOY_FILTER, EVENT, LEASE, RATE_LIMIT, ROUTER, SERVICE, kindInfo } from './kinds.ts';
 
 /** Kinds whose generated objects point back at them with a controller ownerReference. */
 const OWNER_KINDS = [ROUTER, RATE_LIMIT];
@@ -21,7 +21,7 @@ const groupOf = (kind: KindRef): string => (kind.apiVersion.includes('/') ? kind
  * is read directly once when the cache has no managed object of that name (conflict detection),
  * then server-side applied (PATCH, and create on first apply); primaries get their status
  * patched; owners' finalizers are updatable (blockOwnerDeletion); events are created and patched (series); EnvoyFilters a RateLimit no longer renders are
- * deleted; the leader-election Lease is read, created and updated.
+ * deleted, and so is a Router's Service when `ownService` is turned off; the leader-election Lease is read, created and updated.
  */
 export function requiredPermissions(controllers: ControllerSpec[]): Permission[] {
   const perms = new Map<string, Permission>();
@@ -40,6 +40,7 @@ export function requiredPermissions(controllers: ControllerSpec[]): Permission[]
   for (const owner of OWNER_KINDS) add(owner, 'update', 'finalizers');
   for (const verb of ['create', 'patch']) add(EVENT, verb);
   add(ENVOY_FILTER, 'delete');
+  add(SERVICE, 'delete');
   return [...perms.values()].sort((a, b) => `${a.group}|${a.resource}|${a.verb}`.localeCompare(`${b.group}|${b.resource}|${b.verb}`));
 }
 
