@@ -11,5 +11,7 @@ import { loadKubeConfig } from '../runtime/kube-client.ts';
 export async function startEmbeddedRateLimitService(kubeconfigPath: string, write: (line: string) => void): Promise<RunningRateLimitService> {
   const log = jsonLogger(write);
   const source = await KubeQuotaSource.start({ kubeConfig: loadKubeConfig({ path: kubeconfigPath }), log });
+  // start() no longer waits for the first list; the demo serves the applied RateLimits from its first answer.
+  await source.waitForSync();
   return startRateLimitService({ source, store: new MemoryStore(), grpcPort: 0, httpPort: 0, host: '127.0.0.1', rateLimitHeaders: true, log });
 }
