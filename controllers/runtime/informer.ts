@@ -95,6 +95,8 @@ export class Informer {
   /** Resolves once synced, or `false` if `signal` aborts first. */
   waitForSync(signal?: AbortSignal): Promise<boolean> {
     if (this.#synced) return Promise.resolve(true);
+    // An already-aborted signal never fires 'abort' again: answer now instead of hanging.
+    if (signal?.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
       this.#syncWaiters.push(() => resolve(true));
       signal?.addEventListener('abort', () => resolve(false), { once: true });
