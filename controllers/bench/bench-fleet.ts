@@ -1,9 +1,8 @@
-import { HttpMethod } from '@kubernetes/client-node';
 import { API_VERSION } from '../../api/meta.ts';
 import type { Router, RouterSubset } from '../../api/router.ts';
 import type { IstioFilter } from '../../api/istio-filter.ts';
-import { ISTIO_FILTER, ROUTER, resourcePath } from '../runtime/kinds.ts';
-import { CONTENT_TYPE, type KubeClient } from '../runtime/kube-client.ts';
+import { applyObject } from '../embedded/apply-manifests.ts';
+import type { KubeClient } from '../runtime/kube-client.ts';
 import type { KubeObject } from '../runtime/types.ts';
 
 /** Field manager of the objects the benchmark writes as the user. */
@@ -40,17 +39,12 @@ export function benchFilter(m: FleetMember): IstioFilter {
 
 /** Server-side applies one Router or IstioFilter as the bench's field manager. */
 export async function applyAsUser(client: KubeClient, obj: Router | IstioFilter): Promise<void> {
-  const kind = obj.kind === 'Router' ? ROUTER : ISTIO_FILTER;
-  const path = resourcePath(kind, obj.metadata.namespace, obj.metadata.name);
-  await client.request(HttpMethod.PATCH, path, { body: obj, contentType: CONTENT_TYPE.apply, query: { fieldManager: BENCH_FIELD_MANAGER, force: true } });
+  await applyObject(client, obj as KubeObject, BENCH_FIELD_MANAGER);
 }
 
 /** Creates the namespaces (idempotent). */
 export async function createNamespaces(client: KubeClient, names: string[]): Promise<void> {
-  for (const name of names) {
-    const body: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
-    await client.request(HttpMethod.PATCH, `/api/v1/namespaces/${name}`, { body, contentType: CONTENT_TYPE.apply, query: { fieldManager: BENCH_FIELD_MANAGER, force: true } });
-  }
+  for (const name of names) await applyObject(client, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, BENCH_FIELD_MANAGER);
 }
 
 /** Runs `work` over `items` with at most `parallelism` calls in flight; rejects on the first failure. */

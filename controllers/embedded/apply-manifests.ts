@@ -2,24 +2,12 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HttpMethod } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
+import { kindInfo, resourcePath } from '../runtime/kinds.ts';
 import { CONTENT_TYPE, type KubeClient } from '../runtime/kube-client.ts';
 import type { KubeObject } from '../runtime/types.ts';
 
 /** Field manager of what the embedded demo applies on the user's behalf (not the controllers'). */
 export const DEMO_FIELD_MANAGER = 'switchyard-demo';
-
-/** REST collection of each kind the demo applies: cluster-scoped bootstrap, RBAC and our CRs. */
-const COLLECTIONS: Record<string, { path: string; namespaced: boolean }> = {
-  'v1/Namespace': { path: '/api/v1/namespaces', namespaced: false },
-  'v1/ServiceAccount': { path: '/api/v1/namespaces/{ns}/serviceaccounts', namespaced: true },
-  'rbac.authorization.k8s.io/v1/ClusterRole': { path: '/apis/rbac.authorization.k8s.io/v1/clusterroles', namespaced: false },
-  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': { path: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', namespaced: false },
-  'rbac.authorization.k8s.io/v1/Role': { path: '/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/roles', namespaced: true },
-  'rbac.authorization.k8s.io/v1/RoleBinding': { path: '/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/rolebindings', namespaced: true },
-  'switchyard.io/v1alpha1/Router': { path: '/apis/switchyard.io/v1alpha1/namespaces/{ns}/routers', namespaced: true },
-  'switchyard.io/v1alpha1/IstioFilter': { path: '/apis/switchyard.io/v1alpha1/namespaces/{ns}/istiofilters', namespaced: true },
-  'switchyard.io/v1alpha1/RateLimit': { path: '/apis/switchyard.io/v1alpha1/namespaces/{ns}/ratelimits', namespaced: true },
-};
 
 /** Reads every object of the YAML files in `paths` (directories: their *.yaml files, sorted). */
 export async function readObjects(paths: string[]): Promise<KubeObject[]> {
@@ -31,6 +19,7 @@ export async function readObjects(paths: string[]): Promise<KubeObject[]> {
   const objects: KubeObject[] = [];
   for (const file of files) {
     for (const doc of parseAllDocuments(await readFile(file, 'utf8'))) {
+      if (doc.errors.length > 0) throw new Error(`${file}: invalid YAML: ${doc.errors[0]?.message}`);
       const value = doc.toJS() as KubeObject | null;
       if (value && typeof value === 'object' && value.kind !== 'Kustomization') objects.push(value);
     }
@@ -38,16 +27,29 @@ export async function readObjects(paths: string[]): Promise<KubeObject[]> {
   return objects;
 }
 
-/** Server-side applies objects in order (namespaces they need are created first). */
-export async function applyObjects(client: KubeClient, objects: KubeObject[], defaultNamespace = 'default'): Promise<void> {
-  const namespaces = new Set(objects.filter((o) => COLLECTIONS[`${o.apiVersion}/${o.kind}`]?.namespaced).map((o) => o.metadata.namespace ?? defaultNamespace));
-  const nsObjects: KubeObject[] = [...namespaces].sort().map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
-  for (const obj of [...nsObjects, ...objects]) {
-    const collection = COLLECTIONS[`${obj.apiVersion}/${obj.kind}`];
-    if (!collection) throw new Error(`cannot apply ${obj.apiVersion} ${obj.kind} ${obj.metadata.name}: kind not supported by the demo`);
-    const ns = obj.metadata.namespace ?? defaultNamespace;
-    const path = `${collection.path.replace('{ns}', encodeURIComponent(ns))}/${encodeURIComponent(obj.metadata.name)}`;
-    const body = collection.namespaced ? { ...obj, metadata: { ...obj.metadata, namespace: ns } } : obj;
-    await client.request(HttpMethod.PATCH, path, { body, contentType: CONTENT_TYPE.apply, query: { fieldManager: DEMO_FIELD_MANAGER, force: true } });
-  }
+/**
+ * Server-side applies one object as a user would (`kubectl apply --server-side --force-conflicts`
+ * with `fieldManager`); the body is sent exactly as given. Returns the object the server stored.
+ */
+export function applyObject<T extends KubeObject>(client: KubeClient, obj: T, fieldManager: string): Promise<T> {
+  const kind = { apiVersion: obj.apiVersion, kind: obj.kind };
+  const namespace = kindInfo(kind).clusterScoped ? undefined : obj.metadata.namespace;
+  return client.request<T>(HttpMethod.PATCH, resourcePath(kind, namespace, obj.metadata.name), {
+    body: obj,
+    contentType: CONTENT_TYPE.apply,
+    query: { fieldManager, force: true },
+  });
+}
+
+/**
+ * Server-side applies objects in order; namespaced objects without a namespace get
+ * `defaultNamespace`, and the namespaces they need are applied first.
+ */
+export async function applyObjects(client: KubeClient, objects: KubeObject[], fieldManager = DEMO_FIELD_MANAGER, defaultNamespace = 'default'): Promise<void> {
+  const placed = objects.map((o) =>
+    kindInfo({ apiVersion: o.apiVersion, kind: o.kind }).clusterScoped ? o : { ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? defaultNamespace } },
+  );
+  const namespaces = [...new Set(placed.flatMap((o) => (o.metadata.namespace ? [o.metadata.namespace] : [])))].sort();
+  for (const name of namespaces) await applyObject(client, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, fieldManager);
+  for (const obj of placed) await applyObject(client, obj, fieldManager);
 }

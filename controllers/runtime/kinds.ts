@@ -12,6 +12,9 @@ export const ENVOY_FILTER: KindRef = { apiVersion: ISTIO_NETWORKING_ALPHA, kind:
 export const SERVICE: KindRef = { apiVersion: 'v1', kind: 'Service' };
 export const LEASE: KindRef = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease' };
 export const EVENT: KindRef = { apiVersion: 'v1', kind: 'Event' };
+/** Kinds only ever applied on a user's behalf (bootstrap: the demo, tests, benchmarks); never watched. */
+export const NAMESPACE: KindRef = { apiVersion: 'v1', kind: 'Namespace' };
+export const CRD: KindRef = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' };
 
 /** How the runtime treats one kind. */
 export interface KindInfo {
@@ -28,6 +31,8 @@ export interface KindInfo {
    * otherwise never compare equal and be rewritten on every resync.
    */
   specCompare: 'exact' | 'subset';
+  /** Cluster-scoped kinds have no namespace in their path. */
+  clusterScoped?: true;
 }
 
 const KIND_INFO: Record<string, KindInfo> = {
@@ -40,6 +45,13 @@ const KIND_INFO: Record<string, KindInfo> = {
   [id(SERVICE)]: { plural: 'services', managedOnly: true, specCompare: 'subset' },
   [id(LEASE)]: { plural: 'leases', managedOnly: false, specCompare: 'exact' },
   [id(EVENT)]: { plural: 'events', managedOnly: false, specCompare: 'exact' },
+  [id(NAMESPACE)]: { plural: 'namespaces', managedOnly: false, specCompare: 'exact', clusterScoped: true },
+  [id(CRD)]: { plural: 'customresourcedefinitions', managedOnly: false, specCompare: 'exact', clusterScoped: true },
+  'v1/ServiceAccount': { plural: 'serviceaccounts', managedOnly: false, specCompare: 'exact' },
+  'rbac.authorization.k8s.io/v1/ClusterRole': { plural: 'clusterroles', managedOnly: false, specCompare: 'exact', clusterScoped: true },
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': { plural: 'clusterrolebindings', managedOnly: false, specCompare: 'exact', clusterScoped: true },
+  'rbac.authorization.k8s.io/v1/Role': { plural: 'roles', managedOnly: false, specCompare: 'exact' },
+  'rbac.authorization.k8s.io/v1/RoleBinding': { plural: 'rolebindings', managedOnly: false, specCompare: 'exact' },
 };
 
 /** `apiVersion/kind`, the identity of a KindRef. */

@@ -3,7 +3,9 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { installCrds, serverSideApply } from './crd-install.ts';
+import { applyObjects } from '../../controllers/embedded/apply-manifests.ts';
+import { KubeClient } from '../../controllers/runtime/kube-client.ts';
+import { HARNESS_FIELD_MANAGER, installCrds } from './crd-install.ts';
 import { ensureHarnessBinaries, istioCrdFile, switchyardCrdFiles, type HarnessBinaries } from './harness-artifacts.ts';
 import { CONTROLLER_USER, writeHarnessPki, writeKubeconfig, type HarnessPki } from './harness-pki.ts';
 import { startManagedProcess, type ManagedProcess } from './managed-process.ts';
@@ -105,10 +107,8 @@ async function pickPorts(): Promise<HarnessPorts> {
 }
 
 async function installEverything(kc: KubeConfig, opts: ControlPlaneOptions): Promise<void> {
-  await serverSideApply(
-    kc,
-    HARNESS_NAMESPACES.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
-  );
+  const namespaces = HARNESS_NAMESPACES.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+  await applyObjects(new KubeClient(kc), namespaces, HARNESS_FIELD_MANAGER);
   if (!opts.installCrds) return;
   const ours = await switchyardCrdFiles();
   if (ours.length === 0) throw new Error('crds/ has no YAML files: run `npm run gen:crds`');

@@ -2,7 +2,7 @@
 // the controller's least-privilege identity and read what they wrote back from the API server.
 import { fileURLToPath } from 'node:url';
 import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext } from '@kubernetes/client-node';
-import { applyObjects, readObjects } from '../../controllers/embedded/apply-manifests.ts';
+import { applyObject, applyObjects, readObjects } from '../../controllers/embedded/apply-manifests.ts';
 import type { DestinationRule, VirtualService } from '../../controllers/istio/types.ts';
 import { filterController } from '../../controllers/filters/filter-controller.ts';
 import { routerController } from '../../controllers/router/router-controller.ts';
@@ -60,8 +60,7 @@ function kindOf(obj: KubeObject): KindRef {
 
 /** Server-side applies `obj` as the user (fields the user stops sending are removed). */
 export function applyAsUser<T extends KubeObject>(admin: KubeClient, obj: T): Promise<T> {
-  const path = resourcePath(kindOf(obj), obj.metadata.namespace, obj.metadata.name);
-  return admin.request<T>(HttpMethod.PATCH, path, { body: obj, contentType: CONTENT_TYPE.apply, query: { fieldManager: USER_FIELD_MANAGER, force: true } });
+  return applyObject(admin, obj, USER_FIELD_MANAGER);
 }
 
 export function createObject<T extends KubeObject>(admin: KubeClient, obj: T): Promise<T> {
