@@ -1,12 +1,7 @@
 import type { IstioFilter } from '../../api/istio-filter.ts';
 import type { Router } from '../../api/router.ts';
-import { DEFAULT_NAMESPACE, filterNamespace } from './sort-filters.ts';
-
-/** The host a Router routes: `spec.host`, or the cluster-local name of its Service. */
-function hostOf(router: Router): string {
-  const namespace = router.metadata.namespace ?? DEFAULT_NAMESPACE;
-  return router.spec.host ?? `${router.metadata.name}.${namespace}.svc.cluster.local`;
-}
+import { routerHost, routerNamespace } from '../router/subset-name.ts';
+import { filterNamespace } from './sort-filters.ts';
 
 /**
  * The filters that patch this Router's VirtualService/DestinationRule: same namespace, and
@@ -14,8 +9,8 @@ function hostOf(router: Router): string {
  * Order is kept; `layerFilters` sorts.
  */
 export function filtersTargeting(router: Router, filters: readonly IstioFilter[]): IstioFilter[] {
-  const namespace = router.metadata.namespace ?? DEFAULT_NAMESPACE;
-  const host = hostOf(router);
+  const namespace = routerNamespace(router);
+  const host = routerHost(router);
   return filters.filter((f) => {
     if (filterNamespace(f) !== namespace) return false;
     const target = f.spec.target;

@@ -2,6 +2,7 @@ import { OWNER_LABEL } from '../istio/types.ts';
 import { DESTINATION_RULE, ISTIO_FILTER, ROUTER, SERVICE, VIRTUAL_SERVICE } from '../runtime/kinds.ts';
 import type { Cache, ControllerSpec, KubeObject, ObjectKey } from '../runtime/types.ts';
 import { routerReconciler, type RouterReconcilerOptions } from './reconcile-router.ts';
+import { routerHost } from './subset-name.ts';
 
 export interface RouterControllerOptions extends RouterReconcilerOptions {
   /** Routers reconciled in parallel (default 16); one Router never runs twice at once. */
@@ -68,5 +69,5 @@ export function filterTargetRouterKeys(obj: KubeObject, cache: Cache): ObjectKey
 /** A cached Router's host, read leniently (`spec.host`, else the cluster-local Service name). */
 export function routerHostOf(obj: KubeObject): string {
   const host = (obj.spec as { host?: unknown } | undefined)?.host;
-  return typeof host === 'string' ? host : `${obj.metadata.name}.${obj.metadata.namespace ?? DEFAULT_NAMESPACE}.svc.cluster.local`;
+  return routerHost({ metadata: obj.metadata, spec: { host: typeof host === 'string' ? host : undefined } });
 }

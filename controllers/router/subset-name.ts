@@ -1,4 +1,4 @@
-import type { Router, RouterSpec, RouterSubset } from '../../api/router.ts';
+import type { RouterSpec, RouterSubset } from '../../api/router.ts';
 import { RenderError } from './render-error.ts';
 
 /** Kubernetes' default cluster domain; `spec.host` overrides the whole host when it differs. */
@@ -32,11 +32,11 @@ export function defaultBranch(spec: Pick<RouterSpec, 'subsets'>): RouterSubset {
 }
 
 /** Namespace of a Router, `default` when its metadata names none. */
-export function routerNamespace(router: Pick<Router, 'metadata'>): string {
+export function routerNamespace(router: { metadata: { namespace?: string } }): string {
   return router.metadata.namespace ?? DEFAULT_NAMESPACE;
 }
 
 /** Host the Router routes: `spec.host`, else `<name>.<namespace>.svc.cluster.local`. */
-export function routerHost(router: Pick<Router, 'metadata' | 'spec'>): string {
+export function routerHost(router: { metadata: { name: string; namespace?: string }; spec: { host?: string } }): string {
   return router.spec.host ?? `${router.metadata.name}.${routerNamespace(router)}.${CLUSTER_DOMAIN}`;
 }
