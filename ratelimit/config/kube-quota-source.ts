@@ -4,7 +4,7 @@ import { specProblemOf } from '../../controllers/reconcile/spec-problem.ts';
 import { Informer } from '../../controllers/runtime/informer.ts';
 import { RATE_LIMIT } from '../../controllers/runtime/kinds.ts';
 import { KubeClient } from '../../controllers/runtime/kube-client.ts';
-import type { KubeObject, Logger as RuntimeLogger } from '../../controllers/runtime/types.ts';
+import type { KubeObject } from '../../controllers/runtime/types.ts';
 import { buildQuotaTable } from '../quota/quota-table.ts';
 import type { Logger } from '../service/json-logger.ts';
 import { QuotaSnapshotHolder, snapshotFromTable } from './quota-source.ts';
@@ -70,7 +70,7 @@ export class KubeQuotaSource extends QuotaSnapshotHolder {
 
   /** Starts the watch and returns at once; the first table is published when the first list completes. */
   static start(opts: KubeQuotaSourceOptions): Promise<KubeQuotaSource> {
-    const log = runtimeLogger(opts.log, { component: 'kube-quota-source' });
+    const log = opts.log.child({ component: 'kube-quota-source' });
     const informer = new Informer({ client: new KubeClient(opts.kubeConfig), kind: RATE_LIMIT, namespace: opts.namespace, log });
     const source = new KubeQuotaSource(informer, opts);
     informer.on(() => source.#schedule());
@@ -159,16 +159,4 @@ function idOf(rl: RateLimit): string {
 
 function describeProblem(p: QuotaProblem): string {
   return `${p.id}: ${p.message}${p.keptLastGood ? ' (its last good quota is still served)' : ' (not served)'}`;
-}
-
-/** The service's logger in the shape the runtime's Informer expects (debug is dropped). */
-function runtimeLogger(base: Logger, fields: Record<string, unknown>): RuntimeLogger {
-  const merge = (extra?: Record<string, unknown>) => ({ ...fields, ...extra });
-  return {
-    debug: () => {},
-    info: (msg, extra) => base.info(msg, merge(extra)),
-    warn: (msg, extra) => base.warn(msg, merge(extra)),
-    error: (msg, extra) => base.error(msg, merge(extra)),
-    child: (more) => runtimeLogger(base, { ...fields, ...more }),
-  };
 }

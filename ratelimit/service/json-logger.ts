@@ -1,16 +1,15 @@
-/** Structured logging: one JSON object per line. */
-export interface Logger {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
+/**
+ * The rate-limit service logs through the runtime's structured logger (one JSON object per line,
+ * `{time, level, msg, ...fields}`), so the service, its Kubernetes quota source and the controllers
+ * share one format and one LOG_LEVEL.
+ */
+import { createLogger, silentLogger } from '../../controllers/runtime/logger.ts';
+import type { Logger } from '../../controllers/runtime/types.ts';
 
-/** A logger writing JSON lines `{time, level, msg, ...fields}` to `write` (default stdout). */
+export type { Logger };
+export { silentLogger };
+
+/** A logger writing JSON lines to `write` (default stdout); `now` is epoch ms (tests pin it). */
 export function jsonLogger(write: (line: string) => void = (line) => process.stdout.write(line), now: () => number = Date.now): Logger {
-  const log = (level: string) => (msg: string, fields: Record<string, unknown> = {}) =>
-    write(`${JSON.stringify({ time: new Date(now()).toISOString(), level, msg, ...fields })}\n`);
-  return { info: log('info'), warn: log('warn'), error: log('error') };
+  return createLogger({ write: (line) => write(`${line}\n`), now: () => new Date(now()) });
 }
-
-/** A logger that drops everything (tests that do not look at logs). */
-export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
