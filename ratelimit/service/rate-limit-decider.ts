@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { QuotaTableSource } from '../config/quota-source.ts';
 import type { QuotaEntry } from '../quota/quota-table.ts';
 import { StoreUnavailableError, type CounterStore, type HitRequest, type HitResult } from '../store/counter-store.ts';
+import { withDeadline } from '../store/deadline.ts';
 import { assembleResponse, failureModeResponse } from './assemble-response.ts';
 import { planDescriptors, type DescriptorPlan } from './descriptor-plan.ts';
 import type { RlsMetrics } from './rls-metrics.ts';
@@ -82,22 +83,11 @@ export class RateLimitDecider {
     return response;
   }
 
-  #hitWithin(hits: HitRequest[]): Promise<HitResult[]> {
-    const deadline = this.#deadlineMs;
-    return new Promise<HitResult[]>((resolve, reject) => {
-      const guard = setTimeout(() => reject(new StoreUnavailableError(`store did not answer within ${deadline} ms`)), deadline + STORE_GUARD_GRACE_MS);
-      this.#store.hit(hits, this.#now(), deadline).then(
-        (results) => {
-          clearTimeout(guard);
-          if (results.length === hits.length) resolve(results);
-          else reject(new Error(`store returned ${results.length} results for ${hits.length} hits`));
-        },
-        (err: unknown) => {
-          clearTimeout(guard);
-          reject(err instanceof Error ? err : new Error(String(err)));
-        },
-      );
-    });
+  /** The store's answer, or StoreUnavailableError shortly after the deadline even if the store itself hangs. */
+  async #hitWithin(hits: HitRequest[]): Promise<HitResult[]> {
+    const results = await withDeadline(this.#store.hit(hits, this.#now(), this.#deadlineMs), this.#deadlineMs + STORE_GUARD_GRACE_MS, 'store');
+    if (results.length !== hits.length) throw new Error(`store returned ${results.length} results for ${hits.length} hits`);
+    return results;
   }
 
   #count(plans: readonly DescriptorPlan[], results: readonly HitResult[]): void {
