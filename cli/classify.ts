@@ -5,6 +5,7 @@ import type { IstioFilter } from '../api/istio-filter.ts';
 import type { RateLimit } from '../api/rate-limit.ts';
 import type { Router } from '../api/router.ts';
 import type { DestinationRule, VirtualService } from '../controllers/istio/types.ts';
+import { formatPath, valueAtPath } from '../controllers/reconcile/spec-problem.ts';
 import type { InputProblem, SourceDocument } from './load-documents.ts';
 
 /** Switchyard resources read from input, validated by their zod schema. */
@@ -17,29 +18,12 @@ export interface Resources {
   destinationRules: DestinationRule[];
 }
 
-/** Renders a zod issue path the way kubectl shows fields: `spec.subsets[0].versions`. */
-export function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let cur: unknown = root;
-  for (const key of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[key];
-  }
-  return cur;
-}
-
 /** Turns zod issues into located problems carrying the value received at each path. */
 export function zodProblems(doc: SourceDocument, error: z.ZodError): InputProblem[] {
-  return error.issues.map((issue) => ({
-    file: doc.file,
-    index: doc.index,
-    path: fieldPath(issue.path),
-    message: issue.message,
-    received: valueAt(doc.value, issue.path),
-  }));
+  return error.issues.map((issue) => {
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    return { file: doc.file, index: doc.index, path: formatPath(path), message: issue.message, received: valueAtPath(doc.value, path) };
+  });
 }
 
 const ISTIO_KINDS = new Set(['VirtualService', 'DestinationRule']);

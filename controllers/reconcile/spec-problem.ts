@@ -16,7 +16,7 @@ export function specProblemOf(error: z.ZodError, object: unknown): SpecProblem {
   if (!issue) return { field: '', message: 'invalid object' };
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   const field = formatPath(path);
-  const value = valueAt(object, path);
+  const value = valueAtPath(object, path);
   const got = value === undefined ? 'nothing' : JSON.stringify(value);
   // Some rules already state the value they received; do not repeat it.
   const message = issue.message.includes('(got ') ? `${field}: ${issue.message}` : `${field}: ${issue.message} (got ${got})`;
@@ -28,7 +28,8 @@ export function formatPath(path: readonly (string | number)[]): string {
   return path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : out === '' ? p : `${out}.${p}`), '');
 }
 
-function valueAt(object: unknown, path: readonly (string | number)[]): unknown {
+/** The value found at `path` inside `object`, or undefined where the path leaves it. */
+export function valueAtPath(object: unknown, path: readonly (string | number)[]): unknown {
   let current = object;
   for (const p of path) {
     if (typeof current !== 'object' || current === null) return undefined;
