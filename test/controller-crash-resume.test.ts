@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_VERSION } from '../api/meta.ts';
 import { router as routerSchema, type Router, type RouterSubset } from '../api/router.ts';
-import { applyObjects, readObjects } from '../controllers/embedded/apply-manifests.ts';
+import { applyObjects, readObjects } from '../controllers/runtime/apply-as-user.ts';
 import type { DesiredRouting } from '../controllers/plan/make-before-break.ts';
 import { specEqual } from '../controllers/plan/spec-equal.ts';
 import { routerRouting } from '../controllers/router/router-routing.ts';

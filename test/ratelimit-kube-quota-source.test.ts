@@ -1,7 +1,7 @@
 import { HttpMethod, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RateLimit, RateLimitSpec } from '../api/rate-limit.ts';
-import { applyObjects } from '../controllers/embedded/apply-manifests.ts';
+import { applyObjects } from '../controllers/runtime/apply-as-user.ts';
 import { KubeClient, loadKubeConfig } from '../controllers/runtime/kube-client.ts';
 import type { KubeObject } from '../controllers/runtime/types.ts';
 import { KUBE_ORIGIN, KubeQuotaSource } from '../ratelimit/config/kube-quota-source.ts';

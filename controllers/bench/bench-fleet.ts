@@ -1,7 +1,7 @@
 import { API_VERSION } from '../../api/meta.ts';
 import type { Router, RouterSubset } from '../../api/router.ts';
 import type { IstioFilter } from '../../api/istio-filter.ts';
-import { applyObject } from '../embedded/apply-manifests.ts';
+import { applyObject } from '../runtime/apply-as-user.ts';
 import type { KubeClient } from '../runtime/kube-client.ts';
 import type { KubeObject } from '../runtime/types.ts';
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startControlPlane } from '../../test/support/control-plane.ts';
 import { startControllerProcess, type ControllerProcess } from '../../test/support/controller-process.ts';
-import { applyObjects, readObjects } from '../embedded/apply-manifests.ts';
+import { applyObjects, readObjects } from '../runtime/apply-as-user.ts';
 import { KubeClient, loadKubeConfig } from '../runtime/kube-client.ts';
 import { applyAsUser, benchFilter, benchRouter, createNamespaces, fleet, forEachParallel } from './bench-fleet.ts';
 import { peakRssMiB } from './bench-observe.ts';

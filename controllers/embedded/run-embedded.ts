@@ -6,7 +6,7 @@ import { loadKubeConfig, KubeClient } from '../runtime/kube-client.ts';
 import { createLogger } from '../runtime/logger.ts';
 import { Manager } from '../runtime/manager.ts';
 import type { ControllerSpec } from '../runtime/types.ts';
-import { applyObjects, readObjects } from './apply-manifests.ts';
+import { applyObjects, readObjects } from '../runtime/apply-as-user.ts';
 import { startEmbeddedRateLimitService } from './embedded-rate-limit.ts';
 import { printSummary, waitForSettled } from './summary.ts';
 

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { applyObjects } from '../../controllers/embedded/apply-manifests.ts';
+import { applyObjects } from '../../controllers/runtime/apply-as-user.ts';
 import { KubeClient } from '../../controllers/runtime/kube-client.ts';
 import { HARNESS_FIELD_MANAGER, installCrds } from './crd-install.ts';
 import { ensureHarnessBinaries, istioCrdFile, switchyardCrdFiles, type HarnessBinaries } from './harness-artifacts.ts';

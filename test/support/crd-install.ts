@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { applyObjects, readObjects } from '../../controllers/embedded/apply-manifests.ts';
+import { applyObjects, readObjects } from '../../controllers/runtime/apply-as-user.ts';
 import { CRD, resourcePath } from '../../controllers/runtime/kinds.ts';
 import { KubeClient } from '../../controllers/runtime/kube-client.ts';
 

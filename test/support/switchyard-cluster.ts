@@ -2,7 +2,7 @@
 // the controller's least-privilege identity and read what they wrote back from the API server.
 import { fileURLToPath } from 'node:url';
 import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext } from '@kubernetes/client-node';
-import { applyObject, applyObjects, readObjects } from '../../controllers/embedded/apply-manifests.ts';
+import { applyObject, applyObjects, readObjects } from '../../controllers/runtime/apply-as-user.ts';
 import type { DestinationRule, VirtualService } from '../../controllers/istio/types.ts';
 import { filterController } from '../../controllers/filters/filter-controller.ts';
 import { routerController } from '../../controllers/router/router-controller.ts';

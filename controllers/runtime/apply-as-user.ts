@@ -2,9 +2,9 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HttpMethod } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { kindInfo, resourcePath } from '../runtime/kinds.ts';
-import { CONTENT_TYPE, type KubeClient } from '../runtime/kube-client.ts';
-import type { KubeObject } from '../runtime/types.ts';
+import { kindInfo, resourcePath } from './kinds.ts';
+import { CONTENT_TYPE, type KubeClient } from './kube-client.ts';
+import type { KubeObject } from './types.ts';
 
 /** Field manager of what the embedded demo applies on the user's behalf (not the controllers'). */
 export const DEMO_FIELD_MANAGER = 'switchyard-demo';
