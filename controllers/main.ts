@@ -3,6 +3,10 @@
  *
  *   npm start [-- --kubeconfig PATH] [--namespace NS] [--settle-delay 5s] [--http-port 8090]
  *                [--no-leader-election] [--resync-period 10m] [--embedded] [--exit-when-ready]
+ *                [--istiod-debug-url http://istiod.istio-system:15014[,…]]
+ *
+ * --istiod-debug-url enables `spec.propagation.mode: verified`: each make-before-break step waits
+ * until istiod's proxies acknowledged a push that carries it (/debug/syncz, /debug/config_dump).
  *
  * With a cluster configured (--kubeconfig, $KUBECONFIG, in-cluster service account, or
  * ~/.kube/config) it runs the Router, IstioFilter and RateLimit controllers against it. With none,
@@ -15,6 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { filterController } from './filters/filter-controller.ts';
 import { routerController } from './router/router-controller.ts';
+import { istiodVerifier } from './router/verify/istiod-verifier.ts';
 import { rateLimitController } from '../ratelimit/rate-limit-controller.ts';
 import { loadKubeConfig } from './runtime/kube-client.ts';
 import { Manager, stopOnSignals } from './runtime/manager.ts';
@@ -27,7 +32,7 @@ const LEASE = { namespace: 'switchyard-system', name: 'switchyard-controllers' }
 const DEFAULT_SETTLE_DELAY = '5s';
 const EMBEDDED_SETTLE_DELAY = '1s';
 
-const USAGE = 'usage: npm start -- [--kubeconfig PATH] [--namespace NS] [--settle-delay 5s] [--http-port 8090] [--no-leader-election] [--resync-period 10m] [--embedded] [--exit-when-ready]';
+const USAGE = 'usage: npm start -- [--kubeconfig PATH] [--namespace NS] [--settle-delay 5s] [--http-port 8090] [--no-leader-election] [--resync-period 10m] [--embedded] [--exit-when-ready] [--istiod-debug-url URL[,URL]]';
 
 function clusterConfigured(kubeconfig: string | undefined): boolean {
   return Boolean(kubeconfig || process.env.KUBECONFIG || process.env.KUBERNETES_SERVICE_HOST || existsSync(join(homedir(), '.kube', 'config')));
@@ -47,6 +52,7 @@ async function main(): Promise<number> {
         'resync-period': { type: 'string' },
         embedded: { type: 'boolean', default: false },
         'exit-when-ready': { type: 'boolean', default: false },
+        'istiod-debug-url': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -64,7 +70,14 @@ async function main(): Promise<number> {
     console.error(`switchyard controllers: --http-port must be a port number 0-65535 (got ${values['http-port']})`);
     return 2;
   }
-  const controllers = [routerController({ settleDelayMs }), filterController(), rateLimitController()];
+  const istiodUrls = (values['istiod-debug-url'] ?? '').split(',').map((u) => u.trim().replace(/\/+$/, '')).filter((u) => u !== '');
+  const badUrl = istiodUrls.find((u) => !/^https?:\/\/[^/]+/.test(u));
+  if (badUrl !== undefined) {
+    console.error(`switchyard controllers: --istiod-debug-url must be http(s)://host:port (got ${badUrl})`);
+    return 2;
+  }
+  const verifier = istiodUrls.length > 0 ? istiodVerifier({ urls: istiodUrls }) : undefined;
+  const controllers = [routerController({ settleDelayMs, verifier }), filterController(), rateLimitController()];
   if (embedded) {
     // Loaded only here: the embedded control plane lives with the test harness, not in the image.
     const { runEmbedded } = await import('./embedded/run-embedded.ts');

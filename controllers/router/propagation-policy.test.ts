@@ -25,8 +25,14 @@ describe('propagationPolicy', () => {
     expect(propagationPolicy(spec(), defaults)).toEqual({ mode: 'settle', settleDelayMs: 5_000, timeoutMs: 60_000 });
     expect(propagationPolicy(spec({ settleDelay: '2s', timeout: '30s' }), defaults)).toEqual({ mode: 'settle', settleDelayMs: 2_000, timeoutMs: 30_000 });
   });
-  it('falls back to settle for verified mode, with a note', () => {
-    expect(propagationPolicy(spec({ mode: 'verified' }), defaults).note).toBe('spec.propagation.mode verified is not implemented yet; waited the settle delay (5000ms) instead');
+  it('uses verified mode when the controller can ask istiod', () => {
+    expect(propagationPolicy(spec({ mode: 'verified' }), defaults, true)).toEqual({ mode: 'verified', settleDelayMs: 5000, timeoutMs: 60000 });
+  });
+
+  it('falls back to settle for verified mode without istiod debug URLs, with a note', () => {
+    expect(propagationPolicy(spec({ mode: 'verified' }), defaults).note).toBe(
+      'spec.propagation.mode verified needs the controller started with --istiod-debug-url; waited the settle delay (5000ms) instead',
+    );
   });
 });
 

@@ -13,21 +13,26 @@ export interface PropagationDefaults {
 
 /** How the controller waits after applying one step. */
 export interface PropagationPolicy {
-  /** The mode actually used (verified is not built yet and falls back to settle). */
-  mode: 'settle';
+  /** The mode to use: verified only when the Router asks for it and the controller can ask istiod. */
+  mode: 'settle' | 'verified';
   settleDelayMs: number;
   timeoutMs: number;
   /** Said on the Router's status when the requested mode could not be honoured. */
   note?: string;
 }
 
-/** The wait a Router asks for: its `spec.propagation` over the controller defaults. */
-export function propagationPolicy(spec: RouterSpec, defaults: PropagationDefaults): PropagationPolicy {
+/**
+ * The wait a Router asks for: its `spec.propagation` over the controller defaults. `verifiable`
+ * says whether the controller was given istiod debug URLs; without them verified mode falls back
+ * to the settle delay and says so.
+ */
+export function propagationPolicy(spec: RouterSpec, defaults: PropagationDefaults, verifiable = false): PropagationPolicy {
   const p = spec.propagation ?? {};
   const settleDelayMs = p.settleDelay !== undefined ? durationMs(p.settleDelay) : defaults.settleDelayMs;
   const timeoutMs = p.timeout !== undefined ? durationMs(p.timeout) : defaults.timeoutMs;
   if (p.mode === 'verified') {
-    const note = `spec.propagation.mode verified is not implemented yet; waited the settle delay (${settleDelayMs}ms) instead`;
+    if (verifiable) return { mode: 'verified', settleDelayMs, timeoutMs };
+    const note = `spec.propagation.mode verified needs the controller started with --istiod-debug-url; waited the settle delay (${settleDelayMs}ms) instead`;
     return { mode: 'settle', settleDelayMs, timeoutMs, note };
   }
   return { mode: 'settle', settleDelayMs, timeoutMs };

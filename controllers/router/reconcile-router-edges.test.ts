@@ -133,10 +133,10 @@ describe('routerReconciler: edges', () => {
     expect(cluster.clockMs - start).toBe(4_000);
   });
 
-  it('treats verified propagation as settle and says so on the step', async () => {
+  it('treats verified propagation as settle when no istiod is configured, and says so on the step', async () => {
     cluster.put(routerObject({ ...CANARY, propagation: { mode: 'verified' } }));
     await reconcile(KEY, cluster.context());
-    expect(status(cluster).step?.message).toContain('spec.propagation.mode verified is not implemented yet; waited the settle delay (50ms) instead');
+    expect(status(cluster).step?.message).toContain('spec.propagation.mode verified needs the controller started with --istiod-debug-url; waited the settle delay (50ms) instead');
   });
 
   it('reports a step that never takes as Degraded after the timeout and keeps applying it', async () => {

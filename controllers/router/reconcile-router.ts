@@ -9,13 +9,18 @@ import { DEFAULT_PROPAGATION_TIMEOUT_MS, DEFAULT_SETTLE_DELAY_MS, propagationPol
 import { RenderError } from './render-error.ts';
 import { expiryRequeueMs, routerRouting, type RouterRouting } from './router-routing.ts';
 import { conflictStatus, invalidStatus, progressingStatus, readyStatus, type StatusInput } from './router-status.ts';
-import { stepProgress } from './step-progress.ts';
+import { stepProgress, type StepProgress } from './step-progress.ts';
+import { routerHost } from './subset-name.ts';
+import type { PropagationVerifier, VerifyOutcome } from './verify/istiod-verifier.ts';
+import { expectationFor } from './verify/xds-expectation.ts';
 
 export interface RouterReconcilerOptions {
   /** Settle delay after each step for Routers without `spec.propagation.settleDelay` (default 5000 ms). */
   settleDelayMs?: number;
   /** Step timeout for Routers without `spec.propagation.timeout` (default 60000 ms). */
   timeoutMs?: number;
+  /** Confirms steps for Routers in `spec.propagation.mode: verified` (absent: they use the settle delay). */
+  verifier?: PropagationVerifier;
 }
 
 const DONE: ReconcileResult = { kind: 'done' };
@@ -31,6 +36,7 @@ interface Round {
   routing: RouterRouting;
   input: StatusInput;
   defaults: PropagationDefaults;
+  verifier: PropagationVerifier | undefined;
 }
 
 /**
@@ -66,7 +72,7 @@ export function routerReconciler(options: RouterReconcilerOptions = {}): Reconci
       if (err instanceof RenderError) return invalid(ctx, key, object, input, err.message);
       throw err;
     }
-    const round: Round = { key, ctx, object, router: parsed.data, routing, input, defaults };
+    const round: Round = { key, ctx, object, router: parsed.data, routing, input, defaults, verifier: options.verifier };
     try {
       return await converge(round);
     } catch (err) {
@@ -113,7 +119,7 @@ async function converge(round: Round): Promise<ReconcileResult> {
 async function applyFirstStep(round: Round, plan: PlanStep[]): Promise<ReconcileResult> {
   const { key, ctx, router, routing, input } = round;
   const step = plan[0] as PlanStep;
-  const policy = propagationPolicy(router.spec, round.defaults);
+  const policy = propagationPolicy(router.spec, round.defaults, round.verifier !== undefined);
   const changes = step.changes.join(', ');
   const message = policy.note === undefined ? changes : `${changes}; ${policy.note}`;
   const progress = stepProgress(plan, input.previous, message, input.now);
@@ -122,6 +128,8 @@ async function applyFirstStep(round: Round, plan: PlanStep[]): Promise<Reconcile
   const overdue = progress.retry && elapsed > policy.timeoutMs
     ? `${label} (${step.kind} ${step.name}) not taken after ${elapsed}ms (timeout ${policy.timeoutMs}ms); applying it again`
     : undefined;
+  // The verified wait compares istiod's pushes after the write with the ones before it.
+  const before = policy.mode === 'verified' && round.verifier ? await round.verifier.snapshot(ctx.signal) : undefined;
   const outcome = await applyOwned(ctx, step.object, { adopt: router.spec.adopt === true });
   if (outcome !== 'unchanged') ctx.event(round.object, 'Normal', 'StepApplied', `${label}: ${changes}`);
   if (overdue !== undefined) ctx.event(round.object, 'Warning', 'PropagationTimeout', overdue);
@@ -129,9 +137,49 @@ async function applyFirstStep(round: Round, plan: PlanStep[]): Promise<Reconcile
   const rendered = { spec: router.spec, objects: routing.base };
   // Status before the wait, so `kubectl get` shows the step while it propagates.
   await ctx.updateStatus(ROUTER, key, progressingStatus(input, rendered, step, progress, message, overdue));
+  if (round.verifier && before !== undefined) {
+    const unreachable = typeof before === 'string' ? before : await verifyStep(round, step, progress, before, outcome !== 'unchanged', policy.timeoutMs);
+    if (unreachable === undefined) return NEXT_STEP;
+    // istiod cannot be asked: fall back to the settle delay, and say so on the step.
+    const note = `${unreachable}; waited the settle delay (${policy.settleDelayMs}ms) instead`;
+    await ctx.updateStatus(ROUTER, key, progressingStatus(input, rendered, step, progress, `${changes}; ${note}`, overdue));
+  }
   const settled = await ctx.sleep(policy.settleDelayMs);
   if (!settled) ctx.log.info('shutting down during a step wait; the next run plans from live state', { step: label });
   return NEXT_STEP;
+}
+
+/**
+ * Waits until istiod's proxies confirm the step and reports it on the step's status: confirmed
+ * (the next step runs), or not within the timeout (status Degraded, Warning event; the next run
+ * applies the same step again and waits again). Returns a reason when istiod could not be asked.
+ */
+async function verifyStep(round: Round, step: PlanStep, progress: StepProgress, before: Exclude<Awaited<ReturnType<PropagationVerifier['snapshot']>>, string>, wrote: boolean, timeoutMs: number): Promise<string | undefined> {
+  const { key, ctx, router, routing, input } = round;
+  const expectation = expectationFor(step, routerHost(router), router.spec.port);
+  if (expectation === undefined) return undefined;
+  let outcome: VerifyOutcome;
+  try {
+    outcome = await round.verifier!.wait({ expectation, before, requirePush: wrote, timeoutMs, signal: ctx.signal });
+  } catch (err) {
+    if (ctx.signal.aborted) return undefined;
+    throw err;
+  }
+  if (outcome.kind === 'unreachable') return outcome.reason;
+  const label = `step ${progress.number}/${progress.total} ${step.action}`;
+  const rendered = { spec: router.spec, objects: routing.base };
+  const verification = { confirmedProxies: outcome.confirmed, checkedProxies: outcome.checked };
+  if (outcome.kind === 'confirmed') {
+    const message = `${step.changes.join(', ')}; verified: ${outcome.confirmed}/${outcome.checked} proxies acknowledged it in ${outcome.ms}ms`;
+    ctx.log.info('make-before-break step verified', { step: label, proxies: outcome.checked, ms: outcome.ms });
+    await ctx.updateStatus(ROUTER, key, progressingStatus(input, rendered, step, progress, message, undefined, verification));
+    return undefined;
+  }
+  const shown = outcome.pending.slice(0, 3).join('; ');
+  const overdue = `${label} (${step.kind} ${step.name}) confirmed by ${outcome.confirmed}/${outcome.checked} proxies after ${outcome.ms}ms (timeout ${timeoutMs}ms): ${shown}${outcome.pending.length > 3 ? ` (+${outcome.pending.length - 3} more)` : ''}; checking again`;
+  ctx.event(round.object, 'Warning', 'PropagationTimeout', overdue);
+  await ctx.updateStatus(ROUTER, key, progressingStatus(input, rendered, step, progress, step.changes.join(', '), overdue, verification));
+  return undefined;
 }
 
 async function conflict(round: Round, err: OwnershipConflict): Promise<ReconcileResult> {

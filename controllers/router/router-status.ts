@@ -68,12 +68,13 @@ export function progressingStatus(
   progress: StepProgress,
   message: string,
   overdue: string | undefined,
+  verification?: { confirmedProxies: number; checkedProxies: number },
 ): RouterStatusPatch {
   const what = `step ${progress.number}/${progress.total} ${step.action} ${step.kind} ${step.name}`;
   return {
     ...summaryFields(input, rendered),
     phase: overdue === undefined ? 'Progressing' : 'Degraded',
-    step: { number: progress.number, total: progress.total, action: step.action, kind: step.kind, name: step.name, startedAt: progress.startedAt, message },
+    step: { number: progress.number, total: progress.total, action: step.action, kind: step.kind, name: step.name, startedAt: progress.startedAt, ...verification, message },
     conditions: conditions(input, [
       cond('Ready', false, overdue === undefined ? 'Progressing' : 'PropagationTimeout', what),
       cond('Progressing', true, 'StepApplied', what),

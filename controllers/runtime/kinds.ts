@@ -52,6 +52,10 @@ const KIND_INFO: Record<string, KindInfo> = {
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': { plural: 'clusterrolebindings', managedOnly: false, specCompare: 'exact', clusterScoped: true },
   'rbac.authorization.k8s.io/v1/Role': { plural: 'roles', managedOnly: false, specCompare: 'exact' },
   'rbac.authorization.k8s.io/v1/RoleBinding': { plural: 'rolebindings', managedOnly: false, specCompare: 'exact' },
+  // The live-mesh harness registers loopback backends and the gateway through these.
+  [`${ISTIO_NETWORKING}/Gateway`]: { plural: 'gateways', managedOnly: false, specCompare: 'exact' },
+  [`${ISTIO_NETWORKING}/ServiceEntry`]: { plural: 'serviceentries', managedOnly: false, specCompare: 'exact' },
+  [`${ISTIO_NETWORKING}/WorkloadEntry`]: { plural: 'workloadentries', managedOnly: false, specCompare: 'exact' },
 };
 
 /** `apiVersion/kind`, the identity of a KindRef. */

@@ -10,3 +10,4 @@ exec 9>"$HARNESS_CACHE/build.lock"
 flock 9
 "$HERE/build-etcd.sh"
 "$HERE/build-kube.sh"
+"$HERE/build-istiod.sh"

@@ -39,8 +39,9 @@ export function envoyBinary(): string {
  * to a temp dir and runs Envoy on it with one worker and a dynamic base id, the admin interface on
  * a kernel-chosen loopback port. Resolves once `/ready` answers LIVE. Rejects, quoting the log
  * tail, when Envoy exits first (e.g. it rejected the config) or is not ready in time.
+ * `requireListener: false` is for bootstraps whose listeners come over xDS (listenerPort is then 0).
  */
-export async function startEnvoy(config: object): Promise<EnvoyInstance> {
+export async function startEnvoy(config: object, opts: { requireListener?: boolean } = {}): Promise<EnvoyInstance> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-envoy-'));
   const configPath = join(dir, 'envoy.json');
   const addressPath = join(dir, 'admin-address');
@@ -60,7 +61,8 @@ export async function startEnvoy(config: object): Promise<EnvoyInstance> {
   try {
     const adminPort = await waitFor(proc, 'an admin address', () => adminAddressPort(addressPath));
     await waitFor(proc, 'LIVE on /ready', async () => ((await getText(adminPort, '/ready')).trim() === 'LIVE' ? true : undefined));
-    const listenerPort = await firstListenerPort(adminPort);
+    // A bootstrap that takes its listeners over xDS has none yet.
+    const listenerPort = opts.requireListener === false ? 0 : await firstListenerPort(adminPort);
     return { adminPort, listenerPort, logPath, stop, stats: () => adminStats(adminPort) };
   } catch (err) {
     await stop();

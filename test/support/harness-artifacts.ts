@@ -20,18 +20,21 @@ export interface HarnessBinaries {
   etcd: string;
   kubeApiserver: string;
   kubeControllerManager: string;
+  /** istiod, for the live-mesh tests and the never-a-503 benchmark. */
+  pilotDiscovery: string;
 }
 
 /** Reads the pinned versions and cache directory from versions.sh, the one place they are set. */
 async function binaryPaths(): Promise<HarnessBinaries> {
-  const script = `. "${join(HARNESS_SCRIPTS, 'versions.sh')}" && printf '%s\\n' "$HARNESS_BIN" "$K8S_VERSION" "$ETCD_VERSION"`;
+  const script = `. "${join(HARNESS_SCRIPTS, 'versions.sh')}" && printf '%s\\n' "$HARNESS_BIN" "$K8S_VERSION" "$ETCD_VERSION" "$ISTIO_VERSION"`;
   const { stdout } = await run('bash', ['-c', script]);
-  const [bin, k8s, etcd] = stdout.trim().split('\n');
-  if (!bin || !k8s || !etcd) throw new Error(`versions.sh printed no HARNESS_BIN/K8S_VERSION/ETCD_VERSION: ${JSON.stringify(stdout)}`);
+  const [bin, k8s, etcd, istio] = stdout.trim().split('\n');
+  if (!bin || !k8s || !etcd || !istio) throw new Error(`versions.sh printed no HARNESS_BIN/K8S_VERSION/ETCD_VERSION/ISTIO_VERSION: ${JSON.stringify(stdout)}`);
   return {
     etcd: join(bin, `etcd-${etcd}`),
     kubeApiserver: join(bin, `kube-apiserver-v${k8s}`),
     kubeControllerManager: join(bin, `kube-controller-manager-v${k8s}`),
+    pilotDiscovery: join(bin, `pilot-discovery-${istio}`),
   };
 }
 

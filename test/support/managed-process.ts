@@ -49,6 +49,8 @@ export interface StartOptions {
   logPath: string;
   /** Called when the process exits without stop() having been called. */
   onUnexpectedExit?: (name: string, how: string) => void;
+  /** Extra environment variables on top of this process's own. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -65,7 +67,7 @@ export function startManagedProcess(opts: StartOptions): ManagedProcess {
   let child: ChildProcess;
   try {
     // Own process group: a terminal's Ctrl-C reaches only us, and we stop the children in order.
-    child = spawn(cmd, args, { stdio: ['ignore', log, log], detached: true });
+    child = spawn(cmd, args, { stdio: ['ignore', log, log], detached: true, env: opts.env ? { ...process.env, ...opts.env } : process.env });
   } finally {
     closeSync(log);
   }

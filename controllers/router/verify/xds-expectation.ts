@@ -1,0 +1,144 @@
+import type { PlanStep } from '../../plan/make-before-break.ts';
+import type { DestinationRule, VirtualService } from '../../istio/types.ts';
+
+/**
+ * What a proxy's config must show before the next make-before-break step may run, derived from
+ * the step just applied:
+ * - union DestinationRule → every subset's cluster `outbound|<port>|<subset>|<host>` exists (the
+ *   VirtualService step will route to them);
+ * - VirtualService → every route generated from this VirtualService routes exactly as declared
+ *   (same clusters and weights, same mirrors), so none still uses a subset the prune removes;
+ * - pruned DestinationRule → the host's subset clusters are exactly the remaining subsets.
+ */
+export type XdsExpectation =
+  | { kind: 'clusters'; host: string; port: number; subsets: string[]; exact: boolean; xdsType: 'cluster' }
+  | { kind: 'routes'; host: string; port: number; vsPath: string; signatures: string[]; xdsType: 'route' };
+
+/** The xDS type URLs istiod's /debug/syncz reports per proxy. */
+export const XDS_TYPE_URL = {
+  cluster: 'type.googleapis.com/envoy.config.cluster.v3.Cluster',
+  route: 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration',
+} as const;
+
+/** The Envoy cluster istiod generates for a host, port and subset (empty for the whole service). */
+export function clusterName(port: number, subset: string, host: string): string {
+  return `outbound|${port}|${subset}|${host}`;
+}
+
+/** The expectation of one applied step, or undefined for steps no proxy needs to see first. */
+export function expectationFor(step: PlanStep, host: string, port: number): XdsExpectation | undefined {
+  if (step.kind === 'DestinationRule') {
+    const dr = step.object as DestinationRule;
+    const subsets = (dr.spec.subsets ?? []).map((s) => s.name);
+    return { kind: 'clusters', host, port, subsets, exact: step.action === 'apply-pruned-destination-rule', xdsType: 'cluster' };
+  }
+  const vs = step.object as VirtualService;
+  const vsPath = `/namespaces/${step.namespace}/virtual-service/${step.name}`;
+  return { kind: 'routes', host, port, vsPath, signatures: desiredSignatures(vs, host, port), xdsType: 'route' };
+}
+
+interface RouteDestination {
+  destination?: { host?: string; subset?: string; port?: { number?: number } };
+  weight?: number;
+}
+
+interface HttpRouteShape {
+  route?: RouteDestination[];
+  mirror?: { host?: string; subset?: string; port?: { number?: number } };
+  mirrors?: { destination?: { host?: string; subset?: string; port?: { number?: number } } }[];
+}
+
+/** One route's routing as a canonical string: weighted clusters (sorted) then mirrored clusters. */
+function signature(weighted: [string, number][], mirrors: string[]): string {
+  const kept = weighted.filter(([, w]) => w > 0);
+  const normalised = kept.length === 1 ? [[kept[0]?.[0] ?? '', 100] as [string, number]] : kept;
+  const routes = normalised.map(([c, w]) => `${c}=${w}`).sort();
+  return `${routes.join(',')}${mirrors.length > 0 ? ` mirror ${[...mirrors].sort().join(',')}` : ''}`;
+}
+
+function destinationCluster(d: { host?: string; subset?: string; port?: { number?: number } } | undefined, host: string, port: number): string {
+  return clusterName(d?.port?.number ?? port, d?.subset ?? '', d?.host ?? host);
+}
+
+/** Signatures of the HTTP routes a VirtualService declares (TCP routes are not checked). */
+export function desiredSignatures(vs: VirtualService, host: string, port: number): string[] {
+  const http = (vs.spec as { http?: HttpRouteShape[] }).http ?? [];
+  const out = new Set<string>();
+  for (const r of http) {
+    const weighted = (r.route ?? []).map((d): [string, number] => [destinationCluster(d.destination, host, port), d.weight ?? ((r.route ?? []).length === 1 ? 100 : 0)]);
+    const mirrors = [...(r.mirror ? [destinationCluster(r.mirror, host, port)] : []), ...(r.mirrors ?? []).map((m) => destinationCluster(m.destination, host, port))];
+    out.add(signature(weighted, mirrors));
+  }
+  return [...out].sort();
+}
+
+/** The parts of istiod's `/debug/config_dump?types=cds,rds` answer this check reads (protojson). */
+export interface IstiodDump {
+  configs?: DumpResource[];
+}
+
+interface DumpResource {
+  '@type'?: string;
+  name?: string;
+  virtualHosts?: { routes?: DumpRoute[] }[];
+}
+
+interface DumpRoute {
+  route?: {
+    cluster?: string;
+    weightedClusters?: { clusters?: { name?: string; weight?: number }[] };
+    requestMirrorPolicies?: { cluster?: string }[];
+  };
+  metadata?: { filterMetadata?: { istio?: { config?: string } } };
+}
+
+/** True when the proxy this dump was generated for routes to the host at all (has its service cluster). */
+export function routesToHost(dump: IstiodDump, host: string, port: number): boolean {
+  const wanted = clusterName(port, '', host);
+  return (dump.configs ?? []).some((c) => c['@type'] === XDS_TYPE_URL.cluster && c.name === wanted);
+}
+
+/** Clusters of the dump for this host and port that carry a subset. */
+function subsetClusters(dump: IstiodDump, host: string, port: number): Set<string> {
+  const prefix = `outbound|${port}|`;
+  const suffix = `|${host}`;
+  const names = (dump.configs ?? []).filter((c) => c['@type'] === XDS_TYPE_URL.cluster).map((c) => c.name ?? '');
+  return new Set(names.filter((n) => n.startsWith(prefix) && n.endsWith(suffix) && n !== clusterName(port, '', host)));
+}
+
+/** Signatures of the routes in the dump that istiod generated from the VirtualService at `vsPath`. */
+export function proxySignatures(dump: IstiodDump, vsPath: string): string[] {
+  const out = new Set<string>();
+  for (const rc of (dump.configs ?? []).filter((c) => c['@type'] === XDS_TYPE_URL.route)) {
+    for (const vh of rc.virtualHosts ?? []) {
+      for (const r of vh.routes ?? []) {
+        if (!r.metadata?.filterMetadata?.istio?.config?.endsWith(vsPath)) continue;
+        const weighted: [string, number][] = r.route?.cluster !== undefined
+          ? [[r.route.cluster, 100]]
+          : (r.route?.weightedClusters?.clusters ?? []).map((c): [string, number] => [c.name ?? '', c.weight ?? 0]);
+        const mirrors = (r.route?.requestMirrorPolicies ?? []).map((m) => m.cluster ?? '');
+        out.add(signature(weighted, mirrors));
+      }
+    }
+  }
+  return [...out].sort();
+}
+
+/**
+ * Whether the config istiod generated for one proxy shows the expectation; a reason when not.
+ * Routes: every route of this VirtualService on the proxy routes as declared (a gateway that does
+ * not serve the VirtualService has none, which is fine).
+ */
+export function unmetReason(dump: IstiodDump, e: XdsExpectation): string | undefined {
+  if (e.kind === 'clusters') {
+    const have = subsetClusters(dump, e.host, e.port);
+    const want = e.subsets.map((s) => clusterName(e.port, s, e.host));
+    const missing = want.filter((c) => !have.has(c));
+    if (missing.length > 0) return `missing cluster ${missing.join(', ')}`;
+    const extra = e.exact ? [...have].filter((c) => !want.includes(c)) : [];
+    return extra.length > 0 ? `still has cluster ${extra.join(', ')}` : undefined;
+  }
+  const wanted = new Set(e.signatures);
+  const stale = proxySignatures(dump, e.vsPath).filter((s) => !wanted.has(s));
+  return stale.length > 0 ? `still routes ${stale.join('; ')}` : undefined;
+}

@@ -1,0 +1,312 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { applyObjects } from '../../controllers/runtime/apply-as-user.ts';
+import { KubeClient, loadKubeConfig } from '../../controllers/runtime/kube-client.ts';
+import type { KubeObject } from '../../controllers/runtime/types.ts';
+import type { ControlPlane } from './control-plane.ts';
+import { startEnvoy, type EnvoyInstance } from './envoy.ts';
+import { ensureHarnessBinaries } from './harness-artifacts.ts';
+import { startManagedProcess, tailLog, type ManagedProcess } from './managed-process.ts';
+import { freeLoopbackPort, probe, waitUntilReady } from './readiness.ts';
+import { startVersionBackend, type VersionBackend } from './version-backend.ts';
+
+/** istiod needs its informers synced and the first push context built: seconds, more on a loaded host. */
+const ISTIOD_READY_TIMEOUT_MS = 90_000;
+/** The gateway listener appears after the first LDS push that carries the Gateway. */
+const GATEWAY_READY_TIMEOUT_MS = 60_000;
+const POLL_MS = 100;
+/** What the gateway proxy tells istiod it is: the version istiod gates features on. */
+const PROXY_ISTIO_VERSION = '1.31.0';
+/** The Gateway resource and the gateway proxy's label that selects it. */
+export const GATEWAY_NAME = 'switchyard-gw';
+const GATEWAY_SELECTOR = { istio: 'switchyard-gateway' };
+const FIELD_MANAGER = 'switchyard-live-mesh';
+
+/** One backend workload: a Router subset's pods, as a loopback HTTP server + WorkloadEntry. */
+export interface WorkloadSpec {
+  /** Name of the WorkloadEntry (unique in the namespace). */
+  name: string;
+  /** Labels the Router's subsets select on (`app`, `branch`, `version`). */
+  labels: Record<string, string>;
+}
+
+export interface LiveMeshOptions {
+  controlPlane: ControlPlane;
+  /** Namespace of the Gateway, ServiceEntry and WorkloadEntries (created here). */
+  namespace: string;
+  /** The service's host (the Router's host), registered through a ServiceEntry. */
+  host: string;
+  /** The service port (the Router's `spec.port`). */
+  port: number;
+  /** Label set every workload of the service carries (the ServiceEntry's workloadSelector). */
+  selector: Record<string, string>;
+  workloads: WorkloadSpec[];
+  /** istiod's debounce; shorter pushes faster (Istio's default is 100ms). */
+  debounceAfter?: string;
+}
+
+/** A running istiod + Envoy gateway + loopback backends, wired through real Istio objects. */
+export interface LiveMesh {
+  /** istiod's monitoring address (debug endpoints: /debug/syncz, /debug/config_dump). */
+  istiodDebugUrl: string;
+  gateway: EnvoyInstance;
+  /** The port the gateway listens on for the service's traffic (send `Host: <host>`). */
+  gatewayPort: number;
+  /** The gateway proxy's xDS node id, as istiod lists it in /debug/syncz. */
+  gatewayProxyId: string;
+  /** `namespace/name` of the Gateway a Router lists in `spec.gateways`. */
+  gatewayRef: string;
+  /** The gateway's access log (JSON lines with response code and Envoy response flags). */
+  accessLogPath: string;
+  backends: Map<string, VersionBackend>;
+  logDir: string;
+  /** Adds a workload (WorkloadEntry + backend) after start. */
+  addWorkload(spec: WorkloadSpec): Promise<VersionBackend>;
+  stop(): Promise<void>;
+}
+
+/** Loopback addresses 127.0.0.11.. for backends; Linux routes all of 127/8 to lo. */
+function backendAddress(index: number): string {
+  return `127.0.0.${11 + index}`;
+}
+
+/**
+ * Starts istiod (pilot-discovery, built from Go modules) out of cluster against the harness's API
+ * server, plaintext xDS on loopback, CA/webhooks/injector off and Istio-only Envoy filters off;
+ * an upstream Envoy bootstrapped to it over ADS as a gateway; one HTTP backend per workload on its
+ * own loopback address, registered through a ServiceEntry and WorkloadEntries. Resolves once the
+ * gateway has its listener from istiod.
+ */
+export async function startLiveMesh(opts: LiveMeshOptions): Promise<LiveMesh> {
+  const binaries = await ensureHarnessBinaries();
+  const logDir = join(opts.controlPlane.dataDir, 'mesh');
+  await mkdir(logDir, { recursive: true });
+  const accessLogPath = join(logDir, 'gateway-access.log');
+  const { grpcPort, httpPort, monitoringPort, gatewayPort } = await meshPorts();
+  const kubeClient = new KubeClient(loadKubeConfig({ path: opts.controlPlane.kubeconfigPath }));
+  const started: { stop(): Promise<void> }[] = [];
+  const backends = new Map<string, VersionBackend>();
+  const stopAll = async (): Promise<void> => {
+    for (const s of started.reverse()) await s.stop();
+  };
+  const addWorkload = async (spec: WorkloadSpec): Promise<VersionBackend> => {
+    const backend = await startVersionBackend(backendAddress(backends.size), spec.name);
+    started.push(backend);
+    backends.set(spec.name, backend);
+    await applyObjects(kubeClient, [workloadEntry(opts.namespace, spec, backend)], FIELD_MANAGER);
+    return backend;
+  };
+  try {
+    await applyObjects(kubeClient, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: opts.namespace } }], FIELD_MANAGER);
+    await applyObjects(kubeClient, meshObjects(opts, gatewayPort), FIELD_MANAGER);
+    for (const w of opts.workloads) await addWorkload(w);
+    const istiod = await startIstiod({
+      binary: binaries.pilotDiscovery,
+      kubeconfig: opts.controlPlane.kubeconfigPath,
+      logDir,
+      accessLogPath,
+      ports: { grpcPort, httpPort, monitoringPort },
+      debounceAfter: opts.debounceAfter ?? '20ms',
+    });
+    started.push({ stop: () => istiod.stop() });
+    const gatewayProxyId = `router~127.0.0.1~${GATEWAY_NAME}.${opts.namespace}~${opts.namespace}.svc.cluster.local`;
+    const gateway = await startEnvoy(gatewayBootstrap(gatewayProxyId, opts.namespace, grpcPort), { requireListener: false });
+    started.push(gateway);
+    await waitForGatewayListener(gateway, gatewayPort, istiod);
+    return {
+      istiodDebugUrl: `http://127.0.0.1:${monitoringPort}`,
+      gateway,
+      gatewayPort,
+      gatewayProxyId,
+      gatewayRef: `${opts.namespace}/${GATEWAY_NAME}`,
+      accessLogPath,
+      backends,
+      logDir,
+      addWorkload,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+async function meshPorts(): Promise<{ grpcPort: number; httpPort: number; monitoringPort: number; gatewayPort: number }> {
+  const [grpcPort = 0, httpPort = 0, monitoringPort = 0, gatewayPort = 0] = await Promise.all([0, 1, 2, 3].map(() => freeLoopbackPort()));
+  return new Set([grpcPort, httpPort, monitoringPort, gatewayPort]).size === 4 ? { grpcPort, httpPort, monitoringPort, gatewayPort } : meshPorts();
+}
+
+interface IstiodOptions {
+  binary: string;
+  kubeconfig: string;
+  logDir: string;
+  accessLogPath: string;
+  ports: { grpcPort: number; httpPort: number; monitoringPort: number };
+  debounceAfter: string;
+}
+
+/** Mesh config for an out-of-cluster istiod serving upstream Envoy (no mTLS, no Istio-only filters). */
+function meshConfig(o: IstiodOptions): string {
+  return [
+    'rootNamespace: istio-system',
+    'trustDomain: cluster.local',
+    'enableAutoMtls: false',
+    'enableTracing: false',
+    'ingressControllerMode: "OFF"',
+    `accessLogFile: ${JSON.stringify(o.accessLogPath)}`,
+    'accessLogEncoding: JSON',
+    'defaultConfig:',
+    `  discoveryAddress: 127.0.0.1:${o.ports.grpcPort}`,
+    '  controlPlaneAuthPolicy: NONE',
+    '',
+  ].join('\n');
+}
+
+async function startIstiod(o: IstiodOptions): Promise<ManagedProcess> {
+  const meshPath = join(o.logDir, 'mesh.yaml');
+  const networksPath = join(o.logDir, 'meshNetworks.yaml');
+  await writeFile(meshPath, meshConfig(o));
+  await writeFile(networksPath, 'networks: {}\n');
+  const proc = startManagedProcess({
+    name: 'istiod',
+    command: o.binary,
+    args: [
+      'discovery',
+      `--kubeconfig=${o.kubeconfig}`,
+      `--meshConfig=${meshPath}`,
+      `--networksConfig=${networksPath}`,
+      `--grpcAddr=127.0.0.1:${o.ports.grpcPort}`,
+      '--secureGRPCAddr=',
+      '--httpsAddr=',
+      `--httpAddr=127.0.0.1:${o.ports.httpPort}`,
+      `--monitoringAddr=127.0.0.1:${o.ports.monitoringPort}`,
+      '--domain=cluster.local',
+      '--log_output_level=default:info',
+    ],
+    logPath: join(o.logDir, 'istiod.log'),
+    env: {
+      POD_NAME: 'istiod-harness',
+      POD_NAMESPACE: 'istio-system',
+      REVISION: 'default',
+      CLUSTER_ID: 'Kubernetes',
+      ENABLE_CA_SERVER: 'false',
+      PILOT_CERT_PROVIDER: 'none',
+      INJECT_ENABLED: 'false',
+      INJECTION_WEBHOOK_CONFIG_NAME: '',
+      VALIDATION_WEBHOOK_CONFIG_NAME: '',
+      ENABLE_LEADER_ELECTION: 'false',
+      PILOT_ENABLE_GATEWAY_API: 'false',
+      PILOT_ENABLE_GATEWAY_API_STATUS: 'false',
+      PILOT_ENABLE_GATEWAY_API_DEPLOYMENT_CONTROLLER: 'false',
+      PILOT_ENABLE_METADATA_EXCHANGE: 'false',
+      PILOT_ENABLE_ALPN_FILTER: 'false',
+      PILOT_DEBOUNCE_AFTER: o.debounceAfter,
+      PILOT_DEBOUNCE_MAX: '1s',
+      // istiod sizes its memory limit from cgroups; an out-of-cluster process has none.
+      GOMEMLIMIT: '1GiB',
+    },
+  });
+  await waitUntilReady(proc, 'GET /ready = 200', () => probe(`http://127.0.0.1:${o.ports.httpPort}/ready`), ISTIOD_READY_TIMEOUT_MS);
+  return proc;
+}
+
+/** An upstream Envoy bootstrap that takes everything from istiod over ADS, as a gateway node. */
+function gatewayBootstrap(proxyId: string, namespace: string, xdsPort: number): object {
+  return {
+    node: {
+      id: proxyId,
+      cluster: `${GATEWAY_NAME}.${namespace}`,
+      metadata: {
+        ISTIO_VERSION: PROXY_ISTIO_VERSION,
+        CLUSTER_ID: 'Kubernetes',
+        NAMESPACE: namespace,
+        NAME: GATEWAY_NAME,
+        WORKLOAD_NAME: GATEWAY_NAME,
+        SERVICE_ACCOUNT: GATEWAY_NAME,
+        MESH_ID: 'cluster.local',
+        INSTANCE_IPS: '127.0.0.1',
+        LABELS: GATEWAY_SELECTOR,
+      },
+    },
+    dynamic_resources: {
+      ads_config: {
+        api_type: 'GRPC',
+        transport_api_version: 'V3',
+        set_node_on_first_message_only: true,
+        grpc_services: [{ envoy_grpc: { cluster_name: 'xds-grpc' } }],
+      },
+      cds_config: { ads: {}, initial_fetch_timeout: '0s', resource_api_version: 'V3' },
+      lds_config: { ads: {}, initial_fetch_timeout: '0s', resource_api_version: 'V3' },
+    },
+    static_resources: {
+      clusters: [
+        {
+          name: 'xds-grpc',
+          type: 'STATIC',
+          connect_timeout: '1s',
+          load_assignment: {
+            cluster_name: 'xds-grpc',
+            endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: xdsPort } } } }] }],
+          },
+          typed_extension_protocol_options: {
+            'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+              '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+              explicit_http_config: { http2_protocol_options: {} },
+            },
+          },
+        },
+      ],
+    },
+  };
+}
+
+/** Gateway and ServiceEntry for the service; workloads come as WorkloadEntries. */
+function meshObjects(opts: LiveMeshOptions, gatewayPort: number): KubeObject[] {
+  return [
+    {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: GATEWAY_NAME, namespace: opts.namespace },
+      spec: { selector: GATEWAY_SELECTOR, servers: [{ port: { number: gatewayPort, name: 'http', protocol: 'HTTP' }, bind: '127.0.0.1', hosts: ['*'] }] },
+    },
+    {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'ServiceEntry',
+      metadata: { name: 'service', namespace: opts.namespace },
+      spec: {
+        hosts: [opts.host],
+        location: 'MESH_INTERNAL',
+        resolution: 'STATIC',
+        ports: [{ number: opts.port, name: 'http', protocol: 'HTTP' }],
+        workloadSelector: { labels: opts.selector },
+      },
+    },
+  ];
+}
+
+function workloadEntry(namespace: string, spec: WorkloadSpec, backend: VersionBackend): KubeObject {
+  return {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'WorkloadEntry',
+    metadata: { name: spec.name, namespace },
+    spec: { address: backend.address, ports: { http: backend.port }, labels: spec.labels },
+  };
+}
+
+interface ListenersJson {
+  listener_statuses?: { name?: string; local_address?: { socket_address?: { port_value?: number } } }[];
+}
+
+async function waitForGatewayListener(gateway: EnvoyInstance, port: number, istiod: ManagedProcess): Promise<void> {
+  const deadline = Date.now() + GATEWAY_READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const body = (await fetch(`http://127.0.0.1:${gateway.adminPort}/listeners?format=json`).then((r) => r.json())) as ListenersJson;
+    if (body.listener_statuses?.some((l) => l.local_address?.socket_address?.port_value === port)) return;
+    if (istiod.hasExited()) throw new Error(`istiod exited (${await istiod.exited}); last lines of its log:\n${tailLog(istiod.logPath)}`);
+    await sleep(POLL_MS);
+  }
+  throw new Error(
+    `the gateway Envoy has no listener on port ${port} after ${GATEWAY_READY_TIMEOUT_MS} ms; Envoy log:\n${tailLog(gateway.logPath)}\nistiod log:\n${tailLog(istiod.logPath)}`,
+  );
+}
