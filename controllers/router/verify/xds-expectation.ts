@@ -72,24 +72,62 @@ export function desiredSignatures(vs: VirtualService, host: string, port: number
   return [...out].sort();
 }
 
-/** The parts of istiod's `/debug/config_dump?types=cds,rds` answer this check reads (protojson). */
+/**
+ * The parts of a config dump this check reads: istiod's `/debug/config_dump?types=cds,rds` answer
+ * (protojson, camelCase) or a route config from Envoy's own admin `/config_dump` (snake_case).
+ */
 export interface IstiodDump {
   configs?: DumpResource[];
 }
 
+type Loose = Record<string, unknown>;
+
 interface DumpResource {
   '@type'?: string;
   name?: string;
-  virtualHosts?: { routes?: DumpRoute[] }[];
+  virtualHosts?: Loose[];
+  virtual_hosts?: Loose[];
 }
 
-interface DumpRoute {
-  route?: {
-    cluster?: string;
-    weightedClusters?: { clusters?: { name?: string; weight?: number }[] };
-    requestMirrorPolicies?: { cluster?: string }[];
-  };
-  metadata?: { filterMetadata?: { istio?: { config?: string } } };
+/** A field by its protojson (camelCase) or its proto (snake_case) name. */
+function field(obj: unknown, camel: string, snake: string): unknown {
+  if (typeof obj !== 'object' || obj === null) return undefined;
+  const o = obj as Loose;
+  return o[camel] ?? o[snake];
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** Signatures of the routes, in route configs of either spelling, generated from the VirtualService at `vsPath`. */
+export function routeSignatures(routeConfigs: readonly unknown[], vsPath: string): string[] {
+  const out = new Set<string>();
+  for (const rc of routeConfigs) {
+    for (const vh of list(field(rc, 'virtualHosts', 'virtual_hosts'))) {
+      for (const r of list(field(vh, 'routes', 'routes'))) {
+        const istio = field(field(field(r, 'metadata', 'metadata'), 'filterMetadata', 'filter_metadata'), 'istio', 'istio');
+        const config = field(istio, 'config', 'config');
+        if (typeof config !== 'string' || !config.endsWith(vsPath)) continue;
+        const action = field(r, 'route', 'route');
+        const single = field(action, 'cluster', 'cluster');
+        const weighted: [string, number][] = typeof single === 'string'
+          ? [[single, 100]]
+          : list(field(field(action, 'weightedClusters', 'weighted_clusters'), 'clusters', 'clusters')).map((c): [string, number] => [
+              String(field(c, 'name', 'name') ?? ''),
+              Number(field(c, 'weight', 'weight') ?? 0),
+            ]);
+        const mirrors = list(field(action, 'requestMirrorPolicies', 'request_mirror_policies')).map((m) => String(field(m, 'cluster', 'cluster') ?? ''));
+        out.add(signature(weighted, mirrors));
+      }
+    }
+  }
+  return [...out].sort();
+}
+
+/** Signatures of the routes in istiod's dump that it generated from the VirtualService at `vsPath`. */
+export function proxySignatures(dump: IstiodDump, vsPath: string): string[] {
+  return routeSignatures((dump.configs ?? []).filter((c) => c['@type'] === XDS_TYPE_URL.route), vsPath);
 }
 
 /** True when the proxy this dump was generated for routes to the host at all (has its service cluster). */
@@ -104,24 +142,6 @@ function subsetClusters(dump: IstiodDump, host: string, port: number): Set<strin
   const suffix = `|${host}`;
   const names = (dump.configs ?? []).filter((c) => c['@type'] === XDS_TYPE_URL.cluster).map((c) => c.name ?? '');
   return new Set(names.filter((n) => n.startsWith(prefix) && n.endsWith(suffix) && n !== clusterName(port, '', host)));
-}
-
-/** Signatures of the routes in the dump that istiod generated from the VirtualService at `vsPath`. */
-export function proxySignatures(dump: IstiodDump, vsPath: string): string[] {
-  const out = new Set<string>();
-  for (const rc of (dump.configs ?? []).filter((c) => c['@type'] === XDS_TYPE_URL.route)) {
-    for (const vh of rc.virtualHosts ?? []) {
-      for (const r of vh.routes ?? []) {
-        if (!r.metadata?.filterMetadata?.istio?.config?.endsWith(vsPath)) continue;
-        const weighted: [string, number][] = r.route?.cluster !== undefined
-          ? [[r.route.cluster, 100]]
-          : (r.route?.weightedClusters?.clusters ?? []).map((c): [string, number] => [c.name ?? '', c.weight ?? 0]);
-        const mirrors = (r.route?.requestMirrorPolicies ?? []).map((m) => m.cluster ?? '');
-        out.add(signature(weighted, mirrors));
-      }
-    }
-  }
-  return [...out].sort();
 }
 
 /**
