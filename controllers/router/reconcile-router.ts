@@ -11,8 +11,9 @@ import { expiryRequeueMs, routerRouting, type RouterRouting } from './router-rou
 import { conflictStatus, invalidStatus, progressingStatus, readyStatus, type StatusInput } from './router-status.ts';
 import { stepProgress, type StepProgress } from './step-progress.ts';
 import { routerHost } from './subset-name.ts';
-import type { PropagationVerifier, VerifyOutcome } from './verify/istiod-verifier.ts';
-import { expectationFor } from './verify/xds-expectation.ts';
+import { ConfirmedSteps } from './verify/confirmed-steps.ts';
+import type { PropagationVerifier, SyncSnapshot, VerifyOutcome } from './verify/istiod-verifier.ts';
+import { expectationFor, preconditionFor, type XdsExpectation } from './verify/xds-expectation.ts';
 
 export interface RouterReconcilerOptions {
   /** Settle delay after each step for Routers without `spec.propagation.settleDelay` (default 5000 ms). */
@@ -37,6 +38,7 @@ interface Round {
   input: StatusInput;
   defaults: PropagationDefaults;
   verifier: PropagationVerifier | undefined;
+  confirmed: ConfirmedSteps;
 }
 
 /**
@@ -58,9 +60,13 @@ export function routerReconciler(options: RouterReconcilerOptions = {}): Reconci
     settleDelayMs: options.settleDelayMs ?? DEFAULT_SETTLE_DELAY_MS,
     timeoutMs: options.timeoutMs ?? DEFAULT_PROPAGATION_TIMEOUT_MS,
   };
+  const confirmed = new ConfirmedSteps();
   return async (key, ctx) => {
     const object = ctx.cache.get(ROUTER, key);
-    if (!object || object.metadata.deletionTimestamp !== undefined) return DONE;
+    if (!object || object.metadata.deletionTimestamp !== undefined) {
+      confirmed.forget(key);
+      return DONE;
+    }
     const previous = routerStatus.safeParse(object.status ?? {});
     const input: StatusInput = { generation: object.metadata.generation, previous: previous.success ? previous.data : undefined, now: ctx.now() };
     const parsed = routerSchema.safeParse(object);
@@ -72,7 +78,7 @@ export function routerReconciler(options: RouterReconcilerOptions = {}): Reconci
       if (err instanceof RenderError) return invalid(ctx, key, object, input, err.message);
       throw err;
     }
-    const round: Round = { key, ctx, object, router: parsed.data, routing, input, defaults, verifier: options.verifier };
+    const round: Round = { key, ctx, object, router: parsed.data, routing, input, defaults, verifier: options.verifier, confirmed };
     try {
       return await converge(round);
     } catch (err) {
@@ -128,8 +134,19 @@ async function applyFirstStep(round: Round, plan: PlanStep[]): Promise<Reconcile
   const overdue = progress.retry && elapsed > policy.timeoutMs
     ? `${label} (${step.kind} ${step.name}) not taken after ${elapsed}ms (timeout ${policy.timeoutMs}ms); applying it again`
     : undefined;
-  // The verified wait compares istiod's pushes after the write with the ones before it.
-  const before = policy.mode === 'verified' && round.verifier ? await round.verifier.snapshot(ctx.signal) : undefined;
+  const verifier = policy.mode === 'verified' ? round.verifier : undefined;
+  // Verified: what this step relies on must hold on the proxies before it is written. Usually the
+  // previous step's wait confirmed it already; after a restart or a timed-out wait it is checked here.
+  let before = verifier ? await verifier.snapshot(ctx.signal) : undefined;
+  if (verifier && typeof before !== 'string' && before !== undefined) {
+    const precondition = preconditionFor(step, ctx.cache.get<KubeObject & VirtualService>(VIRTUAL_SERVICE, key), routerHost(router), router.spec.port);
+    if (precondition && !round.confirmed.covers(key, precondition)) {
+      const pending = await verify(round, step, progress, precondition, before, false, policy.timeoutMs, 'before applying it');
+      if (typeof pending === 'string') before = pending;
+      else if (!pending) return NEXT_STEP;
+      else before = await verifier.snapshot(ctx.signal);
+    }
+  }
   const outcome = await applyOwned(ctx, step.object, { adopt: router.spec.adopt === true });
   if (outcome !== 'unchanged') ctx.event(round.object, 'Normal', 'StepApplied', `${label}: ${changes}`);
   if (overdue !== undefined) ctx.event(round.object, 'Warning', 'PropagationTimeout', overdue);
@@ -137,11 +154,12 @@ async function applyFirstStep(round: Round, plan: PlanStep[]): Promise<Reconcile
   const rendered = { spec: router.spec, objects: routing.base };
   // Status before the wait, so `kubectl get` shows the step while it propagates.
   await ctx.updateStatus(ROUTER, key, progressingStatus(input, rendered, step, progress, message, overdue));
-  if (round.verifier && before !== undefined) {
-    const unreachable = typeof before === 'string' ? before : await verifyStep(round, step, progress, before, outcome !== 'unchanged', policy.timeoutMs);
-    if (unreachable === undefined) return NEXT_STEP;
+  if (verifier && before !== undefined) {
+    const expectation = expectationFor(step, routerHost(router), router.spec.port);
+    const result = typeof before === 'string' || !expectation ? before : await verify(round, step, progress, expectation, before, outcome !== 'unchanged', policy.timeoutMs, '');
+    if (typeof result !== 'string') return NEXT_STEP;
     // istiod cannot be asked: fall back to the settle delay, and say so on the step.
-    const note = `${unreachable}; waited the settle delay (${policy.settleDelayMs}ms) instead`;
+    const note = `${result}; waited the settle delay (${policy.settleDelayMs}ms) instead`;
     await ctx.updateStatus(ROUTER, key, progressingStatus(input, rendered, step, progress, `${changes}; ${note}`, overdue));
   }
   const settled = await ctx.sleep(policy.settleDelayMs);
@@ -150,36 +168,38 @@ async function applyFirstStep(round: Round, plan: PlanStep[]): Promise<Reconcile
 }
 
 /**
- * Waits until istiod's proxies confirm the step and reports it on the step's status: confirmed
- * (the next step runs), or not within the timeout (status Degraded, Warning event; the next run
- * applies the same step again and waits again). Returns a reason when istiod could not be asked.
+ * Waits until istiod's proxies confirm `expectation` and reports it on the step's status. Returns
+ * true when confirmed (remembered, so the next step need not check it again), false when not within
+ * the timeout (status Degraded, Warning event; the next run checks again, never skipping it), or
+ * the reason istiod could not be asked.
  */
-async function verifyStep(round: Round, step: PlanStep, progress: StepProgress, before: Exclude<Awaited<ReturnType<PropagationVerifier['snapshot']>>, string>, wrote: boolean, timeoutMs: number): Promise<string | undefined> {
+async function verify(round: Round, step: PlanStep, progress: StepProgress, expectation: XdsExpectation, before: SyncSnapshot, wrote: boolean, timeoutMs: number, when: string): Promise<boolean | string> {
   const { key, ctx, router, routing, input } = round;
-  const expectation = expectationFor(step, routerHost(router), router.spec.port);
-  if (expectation === undefined) return undefined;
   let outcome: VerifyOutcome;
   try {
-    outcome = await round.verifier!.wait({ expectation, before, requirePush: wrote, timeoutMs, signal: ctx.signal });
+    outcome = await (round.verifier as PropagationVerifier).wait({ expectation, before, requirePush: wrote, timeoutMs, signal: ctx.signal });
   } catch (err) {
-    if (ctx.signal.aborted) return undefined;
+    if (ctx.signal.aborted) return false;
     throw err;
   }
   if (outcome.kind === 'unreachable') return outcome.reason;
   const label = `step ${progress.number}/${progress.total} ${step.action}`;
   const rendered = { spec: router.spec, objects: routing.base };
   const verification = { confirmedProxies: outcome.confirmed, checkedProxies: outcome.checked };
+  const changes = step.changes.join(', ');
   if (outcome.kind === 'confirmed') {
-    const message = `${step.changes.join(', ')}; verified: ${outcome.confirmed}/${outcome.checked} proxies acknowledged it in ${outcome.ms}ms`;
-    ctx.log.info('make-before-break step verified', { step: label, proxies: outcome.checked, ms: outcome.ms });
+    round.confirmed.remember(key, expectation);
+    const message = `${changes}; verified${when === '' ? '' : ` ${when}`}: ${outcome.confirmed}/${outcome.checked} proxies acknowledged it in ${outcome.ms}ms`;
+    ctx.log.info('make-before-break step verified', { step: label, when: when === '' ? 'after' : 'before', proxies: outcome.checked, ms: outcome.ms });
     await ctx.updateStatus(ROUTER, key, progressingStatus(input, rendered, step, progress, message, undefined, verification));
-    return undefined;
+    return true;
   }
   const shown = outcome.pending.slice(0, 3).join('; ');
-  const overdue = `${label} (${step.kind} ${step.name}) confirmed by ${outcome.confirmed}/${outcome.checked} proxies after ${outcome.ms}ms (timeout ${timeoutMs}ms): ${shown}${outcome.pending.length > 3 ? ` (+${outcome.pending.length - 3} more)` : ''}; checking again`;
+  const more = outcome.pending.length > 3 ? ` (+${outcome.pending.length - 3} more)` : '';
+  const overdue = `${label} (${step.kind} ${step.name}) ${when === '' ? '' : `${when}: `}confirmed by ${outcome.confirmed}/${outcome.checked} proxies after ${outcome.ms}ms (timeout ${timeoutMs}ms): ${shown}${more}; checking again`;
   ctx.event(round.object, 'Warning', 'PropagationTimeout', overdue);
-  await ctx.updateStatus(ROUTER, key, progressingStatus(input, rendered, step, progress, step.changes.join(', '), overdue, verification));
-  return undefined;
+  await ctx.updateStatus(ROUTER, key, progressingStatus(input, rendered, step, progress, changes, overdue, verification));
+  return false;
 }
 
 async function conflict(round: Round, err: OwnershipConflict): Promise<ReconcileResult> {

@@ -53,8 +53,10 @@ export interface LiveMesh {
   gateway: EnvoyInstance;
   /** The port the gateway listens on for the service's traffic (send `Host: <host>`). */
   gatewayPort: number;
-  /** The gateway proxy's xDS node id, as istiod lists it in /debug/syncz. */
+  /** The gateway proxy's full xDS node id (`router~ip~name.ns~domain`). */
   gatewayProxyId: string;
+  /** How istiod names the gateway proxy in /debug/syncz and `config_dump?proxyID=` (`name.namespace`). */
+  gatewaySyncId: string;
   /** `namespace/name` of the Gateway a Router lists in `spec.gateways`. */
   gatewayRef: string;
   /** The gateway's access log (JSON lines with response code and Envoy response flags). */
@@ -119,6 +121,7 @@ export async function startLiveMesh(opts: LiveMeshOptions): Promise<LiveMesh> {
       gateway,
       gatewayPort,
       gatewayProxyId,
+      gatewaySyncId: `${GATEWAY_NAME}.${opts.namespace}`,
       gatewayRef: `${opts.namespace}/${GATEWAY_NAME}`,
       accessLogPath,
       backends,

@@ -203,13 +203,19 @@ class Driver {
   async #final(subsets: unknown[], vs: KubeObject): Promise<boolean> {
     const find = (kind: KindRef): Promise<KubeObject | undefined> => this.#admin.find<KubeObject>(resourcePath(kind, SERVICE.namespace, SERVICE.name));
     const [dr, liveVs] = await Promise.all([find(DESTINATION_RULE), find(VIRTUAL_SERVICE)]);
-    if (!specEqual((dr?.spec as { subsets?: unknown[] } | undefined)?.subsets ?? [], subsets)) return false;
+    // The union step appends new subsets, so the final DR may list them in another order.
+    if (!specEqual(byName((dr?.spec as { subsets?: unknown[] } | undefined)?.subsets ?? []), byName(subsets))) return false;
     if (!specEqual(liveVs?.spec, vs.spec)) return false;
     if (this.#mode.kind === 'naive') return true;
     const router = await find(ROUTER);
     const status = router?.status as { phase?: string; observedGeneration?: number } | undefined;
     return status?.phase === 'Ready' && status.observedGeneration === router?.metadata.generation;
   }
+}
+
+function byName(subsets: unknown[]): unknown[] {
+  const name = (s: unknown): string => String((s as { name?: unknown }).name);
+  return [...subsets].sort((a, b) => name(a).localeCompare(name(b)));
 }
 
 interface AccessLogEntry {

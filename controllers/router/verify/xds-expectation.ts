@@ -1,5 +1,6 @@
 import type { PlanStep } from '../../plan/make-before-break.ts';
 import type { DestinationRule, VirtualService } from '../../istio/types.ts';
+import { referencedSubsets } from '../../plan/referenced-subsets.ts';
 
 /**
  * What a proxy's config must show before the next make-before-break step may run, derived from
@@ -23,6 +24,30 @@ export const XDS_TYPE_URL = {
 /** The Envoy cluster istiod generates for a host, port and subset (empty for the whole service). */
 export function clusterName(port: number, subset: string, host: string): string {
   return `outbound|${port}|${subset}|${host}`;
+}
+
+/**
+ * What must already hold on the proxies before `step` may be applied: the clusters of every subset
+ * the VirtualService step routes to; for the prune step, the live VirtualService's routes (none may
+ * still use a subset being removed). The union step has no precondition.
+ */
+export function preconditionFor(step: PlanStep, liveVs: VirtualService | undefined, host: string, port: number): XdsExpectation | undefined {
+  if (step.action === 'apply-virtual-service') {
+    const subsets = referencedSubsets(step.object as VirtualService, host);
+    return { kind: 'clusters', host, port, subsets, exact: false, xdsType: 'cluster' };
+  }
+  if (step.action === 'apply-pruned-destination-rule' && liveVs) {
+    return { kind: 'routes', host, port, vsPath: `/namespaces/${step.namespace}/virtual-service/${liveVs.metadata.name}`, signatures: desiredSignatures(liveVs, host, port), xdsType: 'route' };
+  }
+  return undefined;
+}
+
+/** True when having confirmed `done` implies `wanted` holds too (same host and port). */
+export function covers(done: XdsExpectation, wanted: XdsExpectation): boolean {
+  if (done.host !== wanted.host || done.port !== wanted.port) return false;
+  if (done.kind === 'clusters' && wanted.kind === 'clusters') return !wanted.exact && wanted.subsets.every((s) => done.subsets.includes(s));
+  if (done.kind === 'routes' && wanted.kind === 'routes') return done.vsPath === wanted.vsPath && done.signatures.join('\n') === wanted.signatures.join('\n');
+  return false;
 }
 
 /** The expectation of one applied step, or undefined for steps no proxy needs to see first. */
