@@ -3,17 +3,18 @@
  *
  *   npm start [-- --kubeconfig PATH] [--namespace NS] [--settle-delay 5s] [--http-port 8090]
  *                [--no-leader-election] [--resync-period 10m] [--embedded] [--exit-when-ready]
- *                [--istiod-debug-url http://istiod.istio-system:15014[,…]]
+ *                [--istiod-debug-url http://istiod.istio-system:15014[,…]] [--istiod-token-file PATH]
  *
  * --istiod-debug-url enables `spec.propagation.mode: verified`: each make-before-break step waits
  * until istiod's proxies acknowledged a push that carries it (/debug/syncz, /debug/config_dump).
+ * --istiod-token-file is sent as a bearer token (a projected ServiceAccount token, audience istio-ca).
  *
  * With a cluster configured (--kubeconfig, $KUBECONFIG, in-cluster service account, or
  * ~/.kube/config) it runs the Router, IstioFilter and RateLimit controllers against it. With none,
  * it starts the embedded local control plane (real kube-apiserver + etcd + garbage collector, with
  * the Istio and Switchyard CRDs), the rate-limit service, applies examples/ and prints where to look.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,7 +33,7 @@ const LEASE = { namespace: 'switchyard-system', name: 'switchyard-controllers' }
 const DEFAULT_SETTLE_DELAY = '5s';
 const EMBEDDED_SETTLE_DELAY = '1s';
 
-const USAGE = 'usage: npm start -- [--kubeconfig PATH] [--namespace NS] [--settle-delay 5s] [--http-port 8090] [--no-leader-election] [--resync-period 10m] [--embedded] [--exit-when-ready] [--istiod-debug-url URL[,URL]]';
+const USAGE = 'usage: npm start -- [--kubeconfig PATH] [--namespace NS] [--settle-delay 5s] [--http-port 8090] [--no-leader-election] [--resync-period 10m] [--embedded] [--exit-when-ready] [--istiod-debug-url URL[,URL]] [--istiod-token-file PATH]';
 
 function clusterConfigured(kubeconfig: string | undefined): boolean {
   return Boolean(kubeconfig || process.env.KUBECONFIG || process.env.KUBERNETES_SERVICE_HOST || existsSync(join(homedir(), '.kube', 'config')));
@@ -53,6 +54,7 @@ async function main(): Promise<number> {
         embedded: { type: 'boolean', default: false },
         'exit-when-ready': { type: 'boolean', default: false },
         'istiod-debug-url': { type: 'string' },
+        'istiod-token-file': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -76,7 +78,13 @@ async function main(): Promise<number> {
     console.error(`switchyard controllers: --istiod-debug-url must be http(s)://host:port (got ${badUrl})`);
     return 2;
   }
-  const verifier = istiodUrls.length > 0 ? istiodVerifier({ urls: istiodUrls }) : undefined;
+  const tokenFile = values['istiod-token-file'];
+  if (tokenFile !== undefined && !existsSync(tokenFile)) {
+    console.error(`switchyard controllers: --istiod-token-file ${tokenFile} does not exist`);
+    return 2;
+  }
+  const token = tokenFile === undefined ? undefined : () => readFileSync(tokenFile, 'utf8').trim();
+  const verifier = istiodUrls.length > 0 ? istiodVerifier({ urls: istiodUrls, token }) : undefined;
   const controllers = [routerController({ settleDelayMs, verifier }), filterController(), rateLimitController()];
   if (embedded) {
     // Loaded only here: the embedded control plane lives with the test harness, not in the image.

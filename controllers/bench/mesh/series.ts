@@ -51,7 +51,9 @@ export const INITIAL: State = { label: 'initial v1 100%', weights: { v1: 100 }, 
 
 /** The Router spec of a state. */
 export function routerSpec(state: State, gatewayRef: string, propagation: RouterSpec['propagation']): RouterSpec {
-  const subsets: RouterSpec['subsets'] = [{ branch: 'main', default: true, versions: state.weights }];
+  // Keys sorted, as the API server stores a map: the Router read back renders in this order.
+  const versions = Object.fromEntries(Object.entries(state.weights).sort(([a], [b]) => a.localeCompare(b)));
+  const subsets: RouterSpec['subsets'] = [{ branch: 'main', default: true, versions }];
   if (state.sandbox) subsets.push({ branch: SANDBOX.branch, match: { headers: { [SANDBOX.header]: { exact: SANDBOX.branch } } } });
   return { port: SERVICE.port, gateways: [gatewayRef], subsets, propagation };
 }

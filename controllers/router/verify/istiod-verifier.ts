@@ -41,6 +41,13 @@ export interface IstiodVerifierOptions {
   maxProxies?: number;
   /** Per-request timeout (default 5 s). */
   requestTimeoutMs?: number;
+  /**
+   * Bearer token for istiod's debug endpoints, read per request (projected tokens rotate). istiod
+   * answers unauthenticated requests from localhost only; from a pod it needs a Kubernetes token
+   * (audience `istio-ca`) of istio-system or of a namespace in its
+   * DEBUG_ENDPOINT_AUTH_ALLOWED_NAMESPACES.
+   */
+  token?: () => string | undefined;
 }
 
 const DEFAULT_POLL_MS = 100;
@@ -63,7 +70,9 @@ export function istiodVerifier(options: IstiodVerifierOptions): PropagationVerif
   const maxProxies = options.maxProxies ?? DEFAULT_MAX_PROXIES;
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const getJson = async <T>(url: string, signal: AbortSignal): Promise<T> => {
-    const res = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
+    const token = options.token?.();
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    const res = await fetch(url, { headers, signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
     if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
     return (await res.json()) as T;
   };
