@@ -7,16 +7,17 @@
  *
  * Modes: `verified` (the controller waits for istiod's proxies to acknowledge each step),
  * `settle:<delay>` (it sleeps the delay after each step), `naive` (no controller: the same DR and
- * VS written at the same moment, as a hand-run `kubectl apply` of both would).
+ * VS written at the same moment, as a hand-run `kubectl apply` of both would), `naive-sequential`
+ * (no controller: the DR, then the VS, as a file listing the DR first applies).
  */
 import { parseArgs } from 'node:util';
 import { runSeries, type Mode, type SeriesResult } from './run-series.ts';
 
 function parseMode(text: string): Mode {
-  if (text === 'verified' || text === 'naive') return { kind: text };
+  if (text === 'verified' || text === 'naive' || text === 'naive-sequential') return { kind: text };
   const m = /^settle:(\S+)$/.exec(text);
   if (m?.[1]) return { kind: 'settle', delay: m[1] };
-  throw new Error(`--modes: unknown mode ${JSON.stringify(text)} (verified, naive or settle:<delay>)`);
+  throw new Error(`--modes: unknown mode ${JSON.stringify(text)} (verified, naive, naive-sequential or settle:<delay>)`);
 }
 
 function label(mode: Mode): string {

@@ -30,7 +30,9 @@ export type Mode =
   | { kind: 'verified' }
   | { kind: 'settle'; delay: string }
   /** No controller: DR and VS rendered by Switchyard's own pure code and written at the same moment. */
-  | { kind: 'naive' };
+  | { kind: 'naive' }
+  /** No controller: the DR written, then the VS, one after the other (a file listing the DR first). */
+  | { kind: 'naive-sequential' };
 
 export interface SeriesOptions {
   mode: Mode;
@@ -80,7 +82,7 @@ export async function runSeries(o: SeriesOptions, log: (line: string) => void = 
     await applyObjects(admin, await readObjects([RBAC]));
     mesh = await startLiveMesh({ controlPlane: cp, namespace: SERVICE.namespace, host: HOST, port: SERVICE.port, selector: { app: SERVICE.app }, workloads: WORKLOADS });
     log(`${modeLabel(o.mode)}: mesh up (istiod ${mesh.istiodDebugUrl}, gateway :${mesh.gatewayPort})`);
-    if (o.mode.kind !== 'naive') controller = await startController(cp, mesh, o.mode);
+    if (o.mode.kind === 'verified' || o.mode.kind === 'settle') controller = await startController(cp, mesh, o.mode);
     const driver = new Driver(admin, mesh, o.mode);
     await driver.apply(INITIAL);
     const first = await driver.awaitState(INITIAL, performance.now());
@@ -119,7 +121,7 @@ export async function runSeries(o: SeriesOptions, log: (line: string) => void = 
   }
 }
 
-async function startController(cp: ControlPlane, mesh: LiveMesh, mode: Exclude<Mode, { kind: 'naive' }>): Promise<ControllerProcess> {
+async function startController(cp: ControlPlane, mesh: LiveMesh, mode: Extract<Mode, { kind: 'verified' | 'settle' }>): Promise<ControllerProcess> {
   return startControllerProcess({
     kubeconfigPath: cp.controllerKubeconfigPath,
     logPath: join(cp.logDir, 'controllers.log'),
@@ -165,6 +167,12 @@ class Driver {
       await Promise.all([applyObjects(this.#admin, [destinationRule]), applyObjects(this.#admin, [virtualService])]);
       return;
     }
+    if (this.#mode.kind === 'naive-sequential') {
+      const { destinationRule, virtualService } = this.desired(state);
+      await applyObjects(this.#admin, [destinationRule]);
+      await applyObjects(this.#admin, [virtualService]);
+      return;
+    }
     if (state.mirror && previous?.mirror !== true) await applyObjects(this.#admin, [mirrorFilter() as KubeObject]);
     if (!state.mirror && previous?.mirror === true) await this.#admin.request(HttpMethod.DELETE, resourcePath(ISTIO_FILTER, SERVICE.namespace, MIRROR.filter));
     await applyObjects(this.#admin, [this.#router(state) as unknown as KubeObject]);
@@ -206,7 +214,7 @@ class Driver {
     // The union step appends new subsets, so the final DR may list them in another order.
     if (!specEqual(byName((dr?.spec as { subsets?: unknown[] } | undefined)?.subsets ?? []), byName(subsets))) return false;
     if (!specEqual(liveVs?.spec, vs.spec)) return false;
-    if (this.#mode.kind === 'naive') return true;
+    if (this.#mode.kind === 'naive' || this.#mode.kind === 'naive-sequential') return true;
     const router = await find(ROUTER);
     const status = router?.status as { phase?: string; observedGeneration?: number } | undefined;
     return status?.phase === 'Ready' && status.observedGeneration === router?.metadata.generation;
