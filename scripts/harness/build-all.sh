@@ -10,4 +10,3 @@ exec 9>"$HARNESS_CACHE/build.lock"
 flock 9
 "$HERE/build-etcd.sh"
 "$HERE/build-kube.sh"
-"$HERE/build-istiod.sh"

@@ -4,12 +4,13 @@
 // pip or go build at the same time (apt's lock would fail all but one of them).
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ensureHarnessBinaries, istioCrdFile } from './harness-artifacts.ts';
+import { ensureHarnessBinaries, ensureIstiodBinary, istioCrdFile } from './harness-artifacts.ts';
 
 const HARNESS = join(import.meta.dirname, '..', '..', 'scripts', 'harness');
 
 export default async function setup(): Promise<void> {
   await ensureHarnessBinaries();
+  await ensureIstiodBinary();
   await istioCrdFile();
   for (const script of ['ensure-redis.sh', 'ensure-envoy.sh']) {
     execFileSync('bash', [join(HARNESS, script)], { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -20,12 +20,10 @@ export interface HarnessBinaries {
   etcd: string;
   kubeApiserver: string;
   kubeControllerManager: string;
-  /** istiod, for the live-mesh tests and the never-a-503 benchmark. */
-  pilotDiscovery: string;
 }
 
 /** Reads the pinned versions and cache directory from versions.sh, the one place they are set. */
-async function binaryPaths(): Promise<HarnessBinaries> {
+async function binaryPaths(): Promise<HarnessBinaries & { pilotDiscovery: string }> {
   const script = `. "${join(HARNESS_SCRIPTS, 'versions.sh')}" && printf '%s\\n' "$HARNESS_BIN" "$K8S_VERSION" "$ETCD_VERSION" "$ISTIO_VERSION"`;
   const { stdout } = await run('bash', ['-c', script]);
   const [bin, k8s, etcd, istio] = stdout.trim().split('\n');
@@ -43,18 +41,32 @@ async function binaryPaths(): Promise<HarnessBinaries> {
  * is missing. A failed build throws with the tail of the build output; nothing is ever skipped.
  */
 export async function ensureHarnessBinaries(): Promise<HarnessBinaries> {
-  const paths = await binaryPaths();
-  if (Object.values(paths).every((p) => existsSync(p))) return paths;
+  const { pilotDiscovery: _istiod, ...paths } = await binaryPaths();
+  await buildUnlessPresent('build-all.sh', Object.values(paths));
+  return paths;
+}
+
+/**
+ * Path of istiod (pilot-discovery), built by scripts/harness/build-istiod.sh when missing. Only the
+ * live-mesh tests and `npm run bench:mesh` need it, so `npm start` never waits for its build.
+ */
+export async function ensureIstiodBinary(): Promise<string> {
+  const { pilotDiscovery } = await binaryPaths();
+  await buildUnlessPresent('build-istiod.sh', [pilotDiscovery]);
+  return pilotDiscovery;
+}
+
+async function buildUnlessPresent(script: string, outputs: string[]): Promise<void> {
+  if (outputs.every((p) => existsSync(p))) return;
   try {
-    await run(join(HARNESS_SCRIPTS, 'build-all.sh'), [], { maxBuffer: BUILD_OUTPUT_BYTES });
+    await run(join(HARNESS_SCRIPTS, script), [], { maxBuffer: BUILD_OUTPUT_BYTES });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
     const output = `${e.stdout ?? ''}${e.stderr ?? ''}`.trimEnd().split('\n').slice(-BUILD_ERROR_LINES).join('\n');
-    throw new Error(`scripts/harness/build-all.sh failed (${e.message.split('\n')[0]}):\n${output}`);
+    throw new Error(`scripts/harness/${script} failed (${e.message.split('\n')[0]}):\n${output}`);
   }
-  const missing = Object.values(paths).filter((p) => !existsSync(p));
-  if (missing.length > 0) throw new Error(`scripts/harness/build-all.sh succeeded but did not produce ${missing.join(', ')}`);
-  return paths;
+  const missing = outputs.filter((p) => !existsSync(p));
+  if (missing.length > 0) throw new Error(`scripts/harness/${script} succeeded but did not produce ${missing.join(', ')}`);
 }
 
 /** Path of Istio's real CRD YAML, as printed by scripts/harness/istio-crds.sh (which fetches it). */

@@ -6,7 +6,7 @@ import { KubeClient, loadKubeConfig } from '../../controllers/runtime/kube-clien
 import type { KubeObject } from '../../controllers/runtime/types.ts';
 import type { ControlPlane } from './control-plane.ts';
 import { startEnvoy, type EnvoyInstance } from './envoy.ts';
-import { ensureHarnessBinaries } from './harness-artifacts.ts';
+import { ensureIstiodBinary } from './harness-artifacts.ts';
 import { startManagedProcess, tailLog, type ManagedProcess } from './managed-process.ts';
 import { freeLoopbackPort, probe, waitUntilReady } from './readiness.ts';
 import { startVersionBackend, type VersionBackend } from './version-backend.ts';
@@ -81,7 +81,7 @@ function backendAddress(index: number): string {
  * gateway has its listener from istiod.
  */
 export async function startLiveMesh(opts: LiveMeshOptions): Promise<LiveMesh> {
-  const binaries = await ensureHarnessBinaries();
+  const pilotDiscovery = await ensureIstiodBinary();
   const logDir = join(opts.controlPlane.dataDir, 'mesh');
   await mkdir(logDir, { recursive: true });
   const accessLogPath = join(logDir, 'gateway-access.log');
@@ -104,7 +104,7 @@ export async function startLiveMesh(opts: LiveMeshOptions): Promise<LiveMesh> {
     await applyObjects(kubeClient, meshObjects(opts, gatewayPort), FIELD_MANAGER);
     for (const w of opts.workloads) await addWorkload(w);
     const istiod = await startIstiod({
-      binary: binaries.pilotDiscovery,
+      binary: pilotDiscovery,
       kubeconfig: opts.controlPlane.kubeconfigPath,
       logDir,
       accessLogPath,
