@@ -49,6 +49,10 @@ describe('the verified wait against a real istiod and Envoy gateway', () => {
     // Envoy itself has the clusters: istiod's word is checked against the proxy.
     const clusters = await fetch(`http://127.0.0.1:${mesh.gateway.adminPort}/clusters?format=json`).then((r) => r.text());
     expect(clusters).toContain(clusterName(SERVICE.port, 'main-v2', HOST));
+    expect(await mesh.rejections()).toEqual([]);
+    // The NACK counters the rejection check reads exist (so an empty list means none was refused).
+    const stats = Object.keys(await mesh.gateway.stats());
+    expect(stats).toEqual(expect.arrayContaining(['cluster_manager.cds.update_rejected', 'listener_manager.lds.update_rejected']));
   });
 
   it('times out naming the proxy and what it lacks when the expectation never holds', async () => {
@@ -75,6 +79,8 @@ describe('never a 503 under live traffic', () => {
     expect({ non2xx: result.non2xx, connectionErrors: result.connectionErrors, flags: result.flags }).toEqual({ non2xx: 0, connectionErrors: 0, flags: {} });
     expect(result.transitions.filter((t) => t.timedOut)).toEqual([]);
     expect(result.sandboxMisrouted).toBe(0);
+    // istiod never sent the upstream Envoy anything it refused.
+    expect(result.rejections).toEqual([]);
     // Every weighted state was observed on the wire (the split itself is measured by bench:mesh).
     expect(result.splits.map((s) => s.declared).sort()).toEqual(['v1=20,v2=80', 'v1=50,v2=50', 'v1=80,v2=20', 'v1=90,v2=10']);
   }, 300_000);

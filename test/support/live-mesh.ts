@@ -63,6 +63,11 @@ export interface LiveMesh {
   accessLogPath: string;
   backends: Map<string, VersionBackend>;
   logDir: string;
+  /**
+   * Every config push the mesh refused so far: the gateway's `*.update_rejected` counters (NACKs)
+   * and any `lastError` istiod's /debug/syncz holds. Empty when every push was accepted.
+   */
+  rejections(): Promise<string[]>;
   /** Adds a workload (WorkloadEntry + backend) after start. */
   addWorkload(spec: WorkloadSpec): Promise<VersionBackend>;
   stop(): Promise<void>;
@@ -127,6 +132,7 @@ export async function startLiveMesh(opts: LiveMeshOptions): Promise<LiveMesh> {
       backends,
       logDir,
       addWorkload,
+      rejections: () => rejections(gateway, `http://127.0.0.1:${monitoringPort}`),
       stop: stopAll,
     };
   } catch (err) {
@@ -312,4 +318,21 @@ async function waitForGatewayListener(gateway: EnvoyInstance, port: number, isti
   throw new Error(
     `the gateway Envoy has no listener on port ${port} after ${GATEWAY_READY_TIMEOUT_MS} ms; Envoy log:\n${tailLog(gateway.logPath)}\nistiod log:\n${tailLog(istiod.logPath)}`,
   );
+}
+
+interface SyncEntry {
+  proxy?: string;
+  resources?: Record<string, { lastError?: string }>;
+}
+
+async function rejections(gateway: EnvoyInstance, istiodDebugUrl: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(await gateway.stats())) {
+    if (name.endsWith('.update_rejected') && value > 0) out.push(`gateway ${name} = ${value}`);
+  }
+  const syncz = (await fetch(`${istiodDebugUrl}/debug/syncz`).then((r) => r.json())) as SyncEntry[];
+  for (const e of syncz) {
+    for (const [type, r] of Object.entries(e.resources ?? {})) if (r.lastError) out.push(`istiod: ${e.proxy} ${type}: ${r.lastError}`);
+  }
+  return out;
 }

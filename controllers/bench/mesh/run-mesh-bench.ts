@@ -46,15 +46,17 @@ function printTable(results: SeriesResult[]): void {
       `${quantile(done, 0.5).toFixed(0)} / ${quantile(done, 0.9).toFixed(0)}`,
       `${worst.toFixed(1)}`,
       String(r.transitions.filter((t) => t.timedOut).length),
+      String(r.rejections.length),
     ];
   });
-  const header = ['mode', 'transitions', 'requests', 'failed', '503s', 'flags', 'effect ms p50/p90', 'done ms p50/p90', 'split dev (pts)', 'timeouts'];
+  const header = ['mode', 'transitions', 'requests', 'failed', '503s', 'flags', 'effect ms p50/p90', 'done ms p50/p90', 'split dev (pts)', 'timeouts', 'rejected pushes'];
   console.log(`| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---').join('|')}|`);
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
   for (const r of results) {
     const splits = r.splits.map((s) => `${s.declared} → ${s.observed} (n=${s.samples})`).join('; ');
     console.log(`${label(r.mode)}: splits ${splits || '-'}; sandbox requests misrouted ${r.sandboxMisrouted}`);
+    for (const rejection of r.rejections) console.log(`${label(r.mode)}: REJECTED ${rejection}`);
   }
 }
 

@@ -61,6 +61,8 @@ export interface SeriesResult {
   flags: Record<string, number>;
   /** Connection errors (no HTTP answer at all). */
   connectionErrors: number;
+  /** Config pushes the gateway refused (NACKs) or istiod reports an error for; must be empty. */
+  rejections: string[];
   transitions: TransitionResult[];
   /** Declared weight → observed share of default-branch traffic while that state held, pooled. */
   splits: { declared: string; observed: string; samples: number; worstDeviation: number }[];
@@ -113,7 +115,7 @@ export async function runSeries(o: SeriesOptions, log: (line: string) => void = 
       previous = state;
     }
     await traffic.stop();
-    return await summarise(o.mode, traffic.samples, transitions, windows, mesh.accessLogPath);
+    return { ...(await summarise(o.mode, traffic.samples, transitions, windows, mesh.accessLogPath)), rejections: await mesh.rejections() };
   } finally {
     await controller?.proc.stop();
     await mesh?.stop();
@@ -231,7 +233,7 @@ interface AccessLogEntry {
   response_flags?: string;
 }
 
-async function summarise(mode: Mode, samples: Sample[], transitions: TransitionResult[], windows: { state: State; from: number; to: number }[], accessLogPath: string): Promise<SeriesResult> {
+async function summarise(mode: Mode, samples: Sample[], transitions: TransitionResult[], windows: { state: State; from: number; to: number }[], accessLogPath: string): Promise<Omit<SeriesResult, 'rejections'>> {
   const flags: Record<string, number> = {};
   for (const line of (await readFile(accessLogPath, 'utf8')).split('\n')) {
     if (line.trim() === '') continue;
