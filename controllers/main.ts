@@ -20,7 +20,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { filterController } from './filters/filter-controller.ts';
 import { routerController } from './router/router-controller.ts';
-import { istiodVerifier } from './router/verify/istiod-verifier.ts';
+import { istiodVerifier, type VerifyOutcome } from './router/verify/istiod-verifier.ts';
+import { runtimeMetrics } from './runtime/runtime-metrics.ts';
 import { rateLimitController } from '../ratelimit/rate-limit-controller.ts';
 import { loadKubeConfig } from './runtime/kube-client.ts';
 import { Manager, stopOnSignals } from './runtime/manager.ts';
@@ -84,7 +85,9 @@ async function main(): Promise<number> {
     return 2;
   }
   const token = tokenFile === undefined ? undefined : () => readFileSync(tokenFile, 'utf8').trim();
-  const verifier = istiodUrls.length > 0 ? istiodVerifier({ urls: istiodUrls, token }) : undefined;
+  const metrics = runtimeMetrics();
+  const onOutcome = (outcome: VerifyOutcome, seconds: number): void => metrics.propagationWait.observe({ outcome: outcome.kind }, seconds);
+  const verifier = istiodUrls.length > 0 ? istiodVerifier({ urls: istiodUrls, token, onOutcome }) : undefined;
   const controllers = [routerController({ settleDelayMs, verifier }), filterController(), rateLimitController()];
   if (embedded) {
     // Loaded only here: the embedded control plane lives with the test harness, not in the image.
@@ -98,6 +101,7 @@ async function main(): Promise<number> {
     leaderElection: values['no-leader-election'] ? false : LEASE,
     http: { port: httpPort },
     resyncPeriodMs,
+    metrics,
   });
   await manager.start();
   manager.log.info('controllers started', { httpPort: manager.httpPort, leaderElection: !values['no-leader-election'] });

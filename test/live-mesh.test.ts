@@ -56,13 +56,15 @@ describe('the verified wait against a real istiod and Envoy gateway', () => {
   });
 
   it('times out naming the proxy and what it lacks when the expectation never holds', async () => {
-    const verifier = istiodVerifier({ urls: [mesh.istiodDebugUrl] });
+    const outcomes: string[] = [];
+    const verifier = istiodVerifier({ urls: [mesh.istiodDebugUrl], onOutcome: (o) => outcomes.push(o.kind) });
     const signal = AbortSignal.timeout(30_000);
     const before = await verifier.snapshot(signal);
     if (typeof before === 'string') throw new Error(before);
     const expectation = { kind: 'clusters' as const, host: HOST, port: SERVICE.port, subsets: ['main-v9'], exact: false, xdsType: 'cluster' as const };
     const outcome = await verifier.wait({ expectation, before, requirePush: false, timeoutMs: 1_000, signal });
     expect(outcome.kind).toBe('timeout');
+    expect(outcomes).toEqual(['timeout']);
     expect(outcome.kind === 'timeout' ? outcome.pending : []).toEqual([`${mesh.gatewaySyncId}: missing cluster ${clusterName(SERVICE.port, 'main-v9', HOST)}`]);
   });
 

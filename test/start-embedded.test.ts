@@ -25,3 +25,24 @@ describe('npm start (embedded default)', () => {
     expect(stdout).toMatch(/export KUBECONFIG=\S+admin\.kubeconfig/);
   }, 240_000);
 });
+
+describe('npm start flags', () => {
+  function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
+    const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, KUBECONFIG: '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
+    return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+  }
+
+  it('rejects an istiod debug URL that is not http(s)://host:port, naming it', async () => {
+    const { code, stderr } = await run(['--kubeconfig', '/nonexistent', '--istiod-debug-url', 'istiod:15014']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--istiod-debug-url must be http(s)://host:port (got istiod:15014)');
+  });
+
+  it('rejects an istiod token file that does not exist, naming it', async () => {
+    const { code, stderr } = await run(['--kubeconfig', '/nonexistent', '--istiod-debug-url', 'http://127.0.0.1:15014', '--istiod-token-file', '/nonexistent/token']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--istiod-token-file /nonexistent/token does not exist');
+  });
+});

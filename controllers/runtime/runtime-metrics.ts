@@ -12,6 +12,7 @@ export interface RuntimeMetrics {
   queueDepth: Metric;
   applyTotal: Metric;
   waitDuration: Metric;
+  propagationWait: Metric;
   informerRestarts: Metric;
   leader: Metric;
   eventsDropped: Metric;
@@ -26,6 +27,7 @@ export function runtimeMetrics(registry: Registry = new Registry()): RuntimeMetr
     queueDepth: registry.gauge('switchyard_queue_depth', 'Keys waiting to be reconciled, by controller.'),
     applyTotal: registry.counter('switchyard_apply_total', 'Applies by kind and outcome (created, updated, unchanged).'),
     waitDuration: registry.histogram('switchyard_wait_duration_seconds', 'Time reconciles spent waiting (settle delays), by controller.', WAIT_BUCKETS),
+    propagationWait: registry.histogram('switchyard_propagation_wait_seconds', 'Verified propagation waits (istiod asked), by outcome: confirmed, timeout, unreachable.', WAIT_BUCKETS),
     informerRestarts: registry.counter('switchyard_informer_restarts_total', 'Informer restarts after a failed list or watch, by kind.'),
     leader: registry.gauge('switchyard_leader', '1 while this process leads, else 0.'),
     eventsDropped: registry.counter('switchyard_events_dropped_total', 'Kubernetes Events not recorded, by reason (rate, error).'),

@@ -48,6 +48,8 @@ export interface IstiodVerifierOptions {
    * DEBUG_ENDPOINT_AUTH_ALLOWED_NAMESPACES.
    */
   token?: () => string | undefined;
+  /** Called with every wait's outcome (the controller records it as a metric). */
+  onOutcome?: (outcome: VerifyOutcome, seconds: number) => void;
 }
 
 const DEFAULT_POLL_MS = 100;
@@ -105,31 +107,37 @@ export function istiodVerifier(options: IstiodVerifierOptions): PropagationVerif
     },
     async wait(req) {
       const started = Date.now();
-      const typeUrl = XDS_TYPE_URL[req.expectation.xdsType];
-      let clearPolls = 0;
-      for (;;) {
-        const { entries, errors } = await syncz(req.signal);
-        if (errors.length === options.urls.length) return { kind: 'unreachable', reason: `istiod debug endpoints unreachable: ${errors.join('; ')}` };
-        let confirmed = 0;
-        let checked = 0;
-        const pending: string[] = [];
-        for (const e of entries.slice(0, maxProxies)) {
-          if (e.proxy === undefined) continue;
-          const dump = await getJson<IstiodDump>(`${e.url}/debug/config_dump?proxyID=${encodeURIComponent(e.proxy)}&types=cds,rds`, req.signal).catch(() => undefined);
-          if (!dump || !routesToHost(dump, req.expectation.host, req.expectation.port)) continue;
-          checked++;
-          const why = pendingReason(e, typeUrl, req, dump);
-          if (why === undefined) confirmed++;
-          else pending.push(`${e.proxy}: ${why}`);
-        }
-        const ms = Date.now() - started;
-        clearPolls = pending.length === 0 ? clearPolls + 1 : 0;
-        if (clearPolls >= 2) return { kind: 'confirmed', confirmed, checked, ms };
-        if (ms > req.timeoutMs) return { kind: 'timeout', confirmed, checked, ms, pending };
-        await sleep(pollMs, undefined, { signal: req.signal });
-      }
+      const outcome = await waitOnce(req, started);
+      options.onOutcome?.(outcome, (Date.now() - started) / 1000);
+      return outcome;
     },
   };
+
+  async function waitOnce(req: VerifyRequest, started: number): Promise<VerifyOutcome> {
+    const typeUrl = XDS_TYPE_URL[req.expectation.xdsType];
+    let clearPolls = 0;
+    for (;;) {
+      const { entries, errors } = await syncz(req.signal);
+      if (errors.length === options.urls.length) return { kind: 'unreachable', reason: `istiod debug endpoints unreachable: ${errors.join('; ')}` };
+      let confirmed = 0;
+      let checked = 0;
+      const pending: string[] = [];
+      for (const e of entries.slice(0, maxProxies)) {
+        if (e.proxy === undefined) continue;
+        const dump = await getJson<IstiodDump>(`${e.url}/debug/config_dump?proxyID=${encodeURIComponent(e.proxy)}&types=cds,rds`, req.signal).catch(() => undefined);
+        if (!dump || !routesToHost(dump, req.expectation.host, req.expectation.port)) continue;
+        checked++;
+        const why = pendingReason(e, typeUrl, req, dump);
+        if (why === undefined) confirmed++;
+        else pending.push(`${e.proxy}: ${why}`);
+      }
+      const ms = Date.now() - started;
+      clearPolls = pending.length === 0 ? clearPolls + 1 : 0;
+      if (clearPolls >= 2) return { kind: 'confirmed', confirmed, checked, ms };
+      if (ms > req.timeoutMs) return { kind: 'timeout', confirmed, checked, ms, pending };
+      await sleep(pollMs, undefined, { signal: req.signal });
+    }
+  }
 }
 
 function pendingReason(e: SyncEntry, typeUrl: string, req: VerifyRequest, dump: IstiodDump): string | undefined {
