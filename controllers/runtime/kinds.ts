@@ -56,6 +56,8 @@ const KIND_INFO: Record<string, KindInfo> = {
   [`${ISTIO_NETWORKING}/Gateway`]: { plural: 'gateways', managedOnly: false, specCompare: 'exact' },
   [`${ISTIO_NETWORKING}/ServiceEntry`]: { plural: 'serviceentries', managedOnly: false, specCompare: 'exact' },
   [`${ISTIO_NETWORKING}/WorkloadEntry`]: { plural: 'workloadentries', managedOnly: false, specCompare: 'exact' },
+  [`${ISTIO_NETWORKING}/Sidecar`]: { plural: 'sidecars', managedOnly: false, specCompare: 'exact' },
+  'security.istio.io/v1/PeerAuthentication': { plural: 'peerauthentications', managedOnly: false, specCompare: 'exact' },
 };
 
 /** `apiVersion/kind`, the identity of a KindRef. */

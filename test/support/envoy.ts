@@ -56,7 +56,7 @@ export async function startEnvoy(config: object, opts: { requireListener?: boole
   });
   const stop = async (): Promise<void> => {
     await proc.stop(STOP_GRACE_MS);
-    rmSync(dir, { recursive: true, force: true });
+    if (!process.env.KEEP_ENVOY) rmSync(dir, { recursive: true, force: true });
   };
   try {
     const adminPort = await waitFor(proc, 'an admin address', () => adminAddressPort(addressPath));

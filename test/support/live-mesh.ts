@@ -21,6 +21,9 @@ const PROXY_ISTIO_VERSION = '1.31.0';
 /** The Gateway resource and the gateway proxy's label that selects it. */
 export const GATEWAY_NAME = 'switchyard-gw';
 const GATEWAY_SELECTOR = { istio: 'switchyard-gateway' };
+/** The sidecar-style client proxy's name and the loopback address its outbound listener binds. */
+const CLIENT_NAME = 'client';
+const CLIENT_ADDRESS = '127.0.0.2';
 const FIELD_MANAGER = 'switchyard-live-mesh';
 
 /** One backend workload: a Router subset's pods, as a loopback HTTP server + WorkloadEntry. */
@@ -44,6 +47,21 @@ export interface LiveMeshOptions {
   workloads: WorkloadSpec[];
   /** istiod's debounce; shorter pushes faster (Istio's default is 100ms). */
   debounceAfter?: string;
+  /**
+   * Also run a sidecar-style client proxy with these workload labels (e.g. `{app: client, branch:
+   * box-1}`), so routes matching `sourceLabels` are exercised. Its outbound listener is bound to
+   * 127.0.0.2:<port> by a Sidecar resource (captureMode NONE): there is no iptables capture here.
+   */
+  clientLabels?: Record<string, string>;
+}
+
+/** A sidecar-style client proxy: send requests to `address:port` with `Host: <host>`. */
+export interface ClientProxy {
+  envoy: EnvoyInstance;
+  address: string;
+  port: number;
+  /** How istiod names it in /debug/syncz. */
+  syncId: string;
 }
 
 /** A running istiod + Envoy gateway + loopback backends, wired through real Istio objects. */
@@ -59,6 +77,8 @@ export interface LiveMesh {
   gatewaySyncId: string;
   /** `namespace/name` of the Gateway a Router lists in `spec.gateways`. */
   gatewayRef: string;
+  /** The sidecar-style client proxy, when `clientLabels` was given. */
+  client: ClientProxy | undefined;
   /** The gateway's access log (JSON lines with response code and Envoy response flags). */
   accessLogPath: string;
   backends: Map<string, VersionBackend>;
@@ -107,6 +127,7 @@ export async function startLiveMesh(opts: LiveMeshOptions): Promise<LiveMesh> {
   try {
     await applyObjects(kubeClient, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: opts.namespace } }], FIELD_MANAGER);
     await applyObjects(kubeClient, meshObjects(opts, gatewayPort), FIELD_MANAGER);
+    if (opts.clientLabels) await applyObjects(kubeClient, clientObjects(opts), FIELD_MANAGER);
     for (const w of opts.workloads) await addWorkload(w);
     const istiod = await startIstiod({
       binary: pilotDiscovery,
@@ -118,9 +139,18 @@ export async function startLiveMesh(opts: LiveMeshOptions): Promise<LiveMesh> {
     });
     started.push({ stop: () => istiod.stop() });
     const gatewayProxyId = `router~127.0.0.1~${GATEWAY_NAME}.${opts.namespace}~${opts.namespace}.svc.cluster.local`;
-    const gateway = await startEnvoy(gatewayBootstrap(gatewayProxyId, opts.namespace, grpcPort), { requireListener: false });
+    const gatewayNode = { type: 'router', ip: '127.0.0.1', name: GATEWAY_NAME, namespace: opts.namespace, labels: GATEWAY_SELECTOR };
+    const gateway = await startEnvoy(proxyBootstrap(gatewayNode, grpcPort), { requireListener: false });
     started.push(gateway);
-    await waitForGatewayListener(gateway, gatewayPort, istiod);
+    await waitForListener(gateway, gatewayPort, istiod);
+    let client: ClientProxy | undefined;
+    if (opts.clientLabels) {
+      const node = { type: 'sidecar', ip: CLIENT_ADDRESS, name: CLIENT_NAME, namespace: opts.namespace, labels: opts.clientLabels };
+      const envoy = await startEnvoy(proxyBootstrap(node, grpcPort), { requireListener: false });
+      started.push(envoy);
+      await waitForListener(envoy, opts.port, istiod);
+      client = { envoy, address: CLIENT_ADDRESS, port: opts.port, syncId: `${CLIENT_NAME}.${opts.namespace}` };
+    }
     return {
       istiodDebugUrl: `http://127.0.0.1:${monitoringPort}`,
       gateway,
@@ -128,6 +158,7 @@ export async function startLiveMesh(opts: LiveMeshOptions): Promise<LiveMesh> {
       gatewayProxyId,
       gatewaySyncId: `${GATEWAY_NAME}.${opts.namespace}`,
       gatewayRef: `${opts.namespace}/${GATEWAY_NAME}`,
+      client,
       accessLogPath,
       backends,
       logDir,
@@ -220,22 +251,31 @@ async function startIstiod(o: IstiodOptions): Promise<ManagedProcess> {
   return proc;
 }
 
-/** An upstream Envoy bootstrap that takes everything from istiod over ADS, as a gateway node. */
-function gatewayBootstrap(proxyId: string, namespace: string, xdsPort: number): object {
+interface ProxyNode {
+  /** `router` (a gateway) or `sidecar`. */
+  type: string;
+  ip: string;
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+}
+
+/** An upstream Envoy bootstrap that takes everything from istiod over ADS, as the given node. */
+function proxyBootstrap(node: ProxyNode, xdsPort: number): object {
   return {
     node: {
-      id: proxyId,
-      cluster: `${GATEWAY_NAME}.${namespace}`,
+      id: `${node.type}~${node.ip}~${node.name}.${node.namespace}~${node.namespace}.svc.cluster.local`,
+      cluster: `${node.name}.${node.namespace}`,
       metadata: {
         ISTIO_VERSION: PROXY_ISTIO_VERSION,
         CLUSTER_ID: 'Kubernetes',
-        NAMESPACE: namespace,
-        NAME: GATEWAY_NAME,
-        WORKLOAD_NAME: GATEWAY_NAME,
-        SERVICE_ACCOUNT: GATEWAY_NAME,
+        NAMESPACE: node.namespace,
+        NAME: node.name,
+        WORKLOAD_NAME: node.name,
+        SERVICE_ACCOUNT: node.name,
         MESH_ID: 'cluster.local',
-        INSTANCE_IPS: '127.0.0.1',
-        LABELS: GATEWAY_SELECTOR,
+        INSTANCE_IPS: node.ip,
+        LABELS: node.labels,
       },
     },
     dynamic_resources: {
@@ -266,6 +306,33 @@ function gatewayBootstrap(proxyId: string, namespace: string, xdsPort: number): 
           },
         },
       ],
+    },
+  };
+}
+
+/**
+ * The client proxy's Sidecar — one outbound HTTP listener bound to a loopback address (no capture) —
+ * and plaintext inbound: with mTLS its inbound listener would wait forever for certificates over
+ * SDS, which upstream Envoy without pilot-agent has no source for.
+ */
+function clientObjects(opts: LiveMeshOptions): KubeObject[] {
+  const peerAuthentication: KubeObject = {
+    apiVersion: 'security.istio.io/v1',
+    kind: 'PeerAuthentication',
+    metadata: { name: CLIENT_NAME, namespace: opts.namespace },
+    spec: { selector: { matchLabels: opts.clientLabels }, mtls: { mode: 'DISABLE' } },
+  };
+  return [peerAuthentication, clientSidecar(opts)];
+}
+
+function clientSidecar(opts: LiveMeshOptions): KubeObject {
+  return {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'Sidecar',
+    metadata: { name: CLIENT_NAME, namespace: opts.namespace },
+    spec: {
+      workloadSelector: { labels: opts.clientLabels },
+      egress: [{ port: { number: opts.port, protocol: 'HTTP', name: 'http' }, bind: CLIENT_ADDRESS, captureMode: 'NONE', hosts: [`${opts.namespace}/*`] }],
     },
   };
 }
@@ -307,7 +374,7 @@ interface ListenersJson {
   listener_statuses?: { name?: string; local_address?: { socket_address?: { port_value?: number } } }[];
 }
 
-async function waitForGatewayListener(gateway: EnvoyInstance, port: number, istiod: ManagedProcess): Promise<void> {
+async function waitForListener(gateway: EnvoyInstance, port: number, istiod: ManagedProcess): Promise<void> {
   const deadline = Date.now() + GATEWAY_READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     const body = (await fetch(`http://127.0.0.1:${gateway.adminPort}/listeners?format=json`).then((r) => r.json())) as ListenersJson;
@@ -316,7 +383,7 @@ async function waitForGatewayListener(gateway: EnvoyInstance, port: number, isti
     await sleep(POLL_MS);
   }
   throw new Error(
-    `the gateway Envoy has no listener on port ${port} after ${GATEWAY_READY_TIMEOUT_MS} ms; Envoy log:\n${tailLog(gateway.logPath)}\nistiod log:\n${tailLog(istiod.logPath)}`,
+    `Envoy has no listener on port ${port} after ${GATEWAY_READY_TIMEOUT_MS} ms; Envoy log:\n${tailLog(gateway.logPath)}\nistiod log:\n${tailLog(istiod.logPath)}`,
   );
 }
 
