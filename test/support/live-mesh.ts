@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { applyObjects } from '../../controllers/runtime/apply-as-user.ts';
@@ -7,17 +7,15 @@ import type { KubeObject } from '../../controllers/runtime/types.ts';
 import type { ControlPlane } from './control-plane.ts';
 import { startEnvoy, type EnvoyInstance } from './envoy.ts';
 import { ensureIstiodBinary } from './harness-artifacts.ts';
-import { startManagedProcess, tailLog, type ManagedProcess } from './managed-process.ts';
-import { freeLoopbackPort, probe, waitUntilReady } from './readiness.ts';
+import { tailLog, type ManagedProcess } from './managed-process.ts';
+import { startIstiod } from './istiod.ts';
+import { proxyBootstrap } from './mesh-proxy.ts';
+import { freeLoopbackPort } from './readiness.ts';
 import { startVersionBackend, type VersionBackend } from './version-backend.ts';
 
-/** istiod needs its informers synced and the first push context built: seconds, more on a loaded host. */
-const ISTIOD_READY_TIMEOUT_MS = 90_000;
 /** The gateway listener appears after the first LDS push that carries the Gateway. */
 const GATEWAY_READY_TIMEOUT_MS = 60_000;
 const POLL_MS = 100;
-/** What the gateway proxy tells istiod it is: the version istiod gates features on. */
-const PROXY_ISTIO_VERSION = '1.31.0';
 /** The Gateway resource and the gateway proxy's label that selects it. */
 export const GATEWAY_NAME = 'switchyard-gw';
 const GATEWAY_SELECTOR = { istio: 'switchyard-gateway' };
@@ -175,139 +173,6 @@ export async function startLiveMesh(opts: LiveMeshOptions): Promise<LiveMesh> {
 async function meshPorts(): Promise<{ grpcPort: number; httpPort: number; monitoringPort: number; gatewayPort: number }> {
   const [grpcPort = 0, httpPort = 0, monitoringPort = 0, gatewayPort = 0] = await Promise.all([0, 1, 2, 3].map(() => freeLoopbackPort()));
   return new Set([grpcPort, httpPort, monitoringPort, gatewayPort]).size === 4 ? { grpcPort, httpPort, monitoringPort, gatewayPort } : meshPorts();
-}
-
-interface IstiodOptions {
-  binary: string;
-  kubeconfig: string;
-  logDir: string;
-  accessLogPath: string;
-  ports: { grpcPort: number; httpPort: number; monitoringPort: number };
-  debounceAfter: string;
-}
-
-/** Mesh config for an out-of-cluster istiod serving upstream Envoy (no mTLS, no Istio-only filters). */
-function meshConfig(o: IstiodOptions): string {
-  return [
-    'rootNamespace: istio-system',
-    'trustDomain: cluster.local',
-    'enableAutoMtls: false',
-    'enableTracing: false',
-    'ingressControllerMode: "OFF"',
-    `accessLogFile: ${JSON.stringify(o.accessLogPath)}`,
-    'accessLogEncoding: JSON',
-    'defaultConfig:',
-    `  discoveryAddress: 127.0.0.1:${o.ports.grpcPort}`,
-    '  controlPlaneAuthPolicy: NONE',
-    '',
-  ].join('\n');
-}
-
-async function startIstiod(o: IstiodOptions): Promise<ManagedProcess> {
-  const meshPath = join(o.logDir, 'mesh.yaml');
-  const networksPath = join(o.logDir, 'meshNetworks.yaml');
-  await writeFile(meshPath, meshConfig(o));
-  await writeFile(networksPath, 'networks: {}\n');
-  const proc = startManagedProcess({
-    name: 'istiod',
-    command: o.binary,
-    args: [
-      'discovery',
-      `--kubeconfig=${o.kubeconfig}`,
-      `--meshConfig=${meshPath}`,
-      `--networksConfig=${networksPath}`,
-      `--grpcAddr=127.0.0.1:${o.ports.grpcPort}`,
-      '--secureGRPCAddr=',
-      '--httpsAddr=',
-      `--httpAddr=127.0.0.1:${o.ports.httpPort}`,
-      `--monitoringAddr=127.0.0.1:${o.ports.monitoringPort}`,
-      '--domain=cluster.local',
-      '--log_output_level=default:info',
-    ],
-    logPath: join(o.logDir, 'istiod.log'),
-    env: {
-      POD_NAME: 'istiod-harness',
-      POD_NAMESPACE: 'istio-system',
-      REVISION: 'default',
-      CLUSTER_ID: 'Kubernetes',
-      ENABLE_CA_SERVER: 'false',
-      PILOT_CERT_PROVIDER: 'none',
-      INJECT_ENABLED: 'false',
-      INJECTION_WEBHOOK_CONFIG_NAME: '',
-      VALIDATION_WEBHOOK_CONFIG_NAME: '',
-      ENABLE_LEADER_ELECTION: 'false',
-      PILOT_ENABLE_GATEWAY_API: 'false',
-      PILOT_ENABLE_GATEWAY_API_STATUS: 'false',
-      PILOT_ENABLE_GATEWAY_API_DEPLOYMENT_CONTROLLER: 'false',
-      PILOT_ENABLE_METADATA_EXCHANGE: 'false',
-      PILOT_ENABLE_ALPN_FILTER: 'false',
-      PILOT_DEBOUNCE_AFTER: o.debounceAfter,
-      PILOT_DEBOUNCE_MAX: '1s',
-      // istiod sizes its memory limit from cgroups; an out-of-cluster process has none.
-      GOMEMLIMIT: '1GiB',
-    },
-  });
-  await waitUntilReady(proc, 'GET /ready = 200', () => probe(`http://127.0.0.1:${o.ports.httpPort}/ready`), ISTIOD_READY_TIMEOUT_MS);
-  return proc;
-}
-
-interface ProxyNode {
-  /** `router` (a gateway) or `sidecar`. */
-  type: string;
-  ip: string;
-  name: string;
-  namespace: string;
-  labels: Record<string, string>;
-}
-
-/** An upstream Envoy bootstrap that takes everything from istiod over ADS, as the given node. */
-function proxyBootstrap(node: ProxyNode, xdsPort: number): object {
-  return {
-    node: {
-      id: `${node.type}~${node.ip}~${node.name}.${node.namespace}~${node.namespace}.svc.cluster.local`,
-      cluster: `${node.name}.${node.namespace}`,
-      metadata: {
-        ISTIO_VERSION: PROXY_ISTIO_VERSION,
-        CLUSTER_ID: 'Kubernetes',
-        NAMESPACE: node.namespace,
-        NAME: node.name,
-        WORKLOAD_NAME: node.name,
-        SERVICE_ACCOUNT: node.name,
-        MESH_ID: 'cluster.local',
-        INSTANCE_IPS: node.ip,
-        LABELS: node.labels,
-      },
-    },
-    dynamic_resources: {
-      ads_config: {
-        api_type: 'GRPC',
-        transport_api_version: 'V3',
-        set_node_on_first_message_only: true,
-        grpc_services: [{ envoy_grpc: { cluster_name: 'xds-grpc' } }],
-      },
-      cds_config: { ads: {}, initial_fetch_timeout: '0s', resource_api_version: 'V3' },
-      lds_config: { ads: {}, initial_fetch_timeout: '0s', resource_api_version: 'V3' },
-    },
-    static_resources: {
-      clusters: [
-        {
-          name: 'xds-grpc',
-          type: 'STATIC',
-          connect_timeout: '1s',
-          load_assignment: {
-            cluster_name: 'xds-grpc',
-            endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: xdsPort } } } }] }],
-          },
-          typed_extension_protocol_options: {
-            'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
-              '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
-              explicit_http_config: { http2_protocol_options: {} },
-            },
-          },
-        },
-      ],
-    },
-  };
 }
 
 /**
