@@ -29,6 +29,22 @@ function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
+/** "add version", "shift", "remove sandbox"…: a transition's label without its operands. */
+function kindOf(label: string): string {
+  return label.startsWith('shift') ? 'shift' : label.split(' ').slice(0, 2).join(' ');
+}
+
+function byKind(r: SeriesResult): string {
+  const groups = new Map<string, { effect: number[]; done: number[] }>();
+  for (const t of r.transitions) {
+    const g = groups.get(kindOf(t.label)) ?? { effect: [], done: [] };
+    g.effect.push(t.effectMs);
+    g.done.push(t.doneMs);
+    groups.set(kindOf(t.label), g);
+  }
+  return [...groups].map(([kind, g]) => `${kind} ${quantile(g.effect, 0.5).toFixed(0)}/${quantile(g.done, 0.5).toFixed(0)}`).join(', ');
+}
+
 function printTable(results: SeriesResult[]): void {
   const rows = results.map((r) => {
     const effect = r.transitions.map((t) => t.effectMs);
@@ -56,6 +72,7 @@ function printTable(results: SeriesResult[]): void {
   for (const r of results) {
     const splits = r.splits.map((s) => `${s.declared} → ${s.observed} (n=${s.samples})`).join('; ');
     console.log(`${label(r.mode)}: splits ${splits || '-'}; sandbox requests misrouted ${r.sandboxMisrouted}`);
+    console.log(`${label(r.mode)}: by kind, take effect / whole transition p50 ms: ${byKind(r)}`);
     for (const rejection of r.rejections) console.log(`${label(r.mode)}: REJECTED ${rejection}`);
   }
 }
