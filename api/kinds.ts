@@ -31,6 +31,8 @@ export const KINDS: readonly KindInfo[] = [
       { name: 'Sandboxes', type: 'string', jsonPath: '.status.sandboxes', description: 'Sandbox branches' },
       { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
       { name: 'Step', type: 'string', jsonPath: '.status.step.action', priority: 1 },
+      { name: 'Confirmed', type: 'integer', jsonPath: '.status.step.confirmedProxies', description: 'Proxies that confirmed the step (verified propagation)', priority: 1 },
+      { name: 'Checked', type: 'integer', jsonPath: '.status.step.checkedProxies', description: 'Proxies routing to the service that were checked', priority: 1 },
       age,
     ],
   },
