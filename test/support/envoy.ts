@@ -16,6 +16,8 @@ export interface EnvoyInstance {
   stop(): Promise<void>;
   /** Every counter and gauge of the admin `/stats`, by name. */
   stats(): Promise<Record<string, number>>;
+  /** Ports of the listeners Envoy has bound (admin `/listeners`), in its order. */
+  listenerPorts(): Promise<number[]>;
 }
 
 /** Envoy loads a small static config in well under a second; a slow CI host gets room. */
@@ -56,14 +58,14 @@ export async function startEnvoy(config: object, opts: { requireListener?: boole
   });
   const stop = async (): Promise<void> => {
     await proc.stop(STOP_GRACE_MS);
-    if (!process.env.KEEP_ENVOY) rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   };
   try {
     const adminPort = await waitFor(proc, 'an admin address', () => adminAddressPort(addressPath));
     await waitFor(proc, 'LIVE on /ready', async () => ((await getText(adminPort, '/ready')).trim() === 'LIVE' ? true : undefined));
     // A bootstrap that takes its listeners over xDS has none yet.
     const listenerPort = opts.requireListener === false ? 0 : await firstListenerPort(adminPort);
-    return { adminPort, listenerPort, logPath, stop, stats: () => adminStats(adminPort) };
+    return { adminPort, listenerPort, logPath, stop, stats: () => adminStats(adminPort), listenerPorts: () => listenerPorts(adminPort) };
   } catch (err) {
     await stop();
     throw err;
@@ -101,10 +103,14 @@ interface ListenersJson {
   listener_statuses?: { local_address?: { socket_address?: { port_value?: number } } }[];
 }
 
+async function listenerPorts(adminPort: number): Promise<number[]> {
+  const body = JSON.parse((await getText(adminPort, '/listeners?format=json')) || '{}') as ListenersJson;
+  return (body.listener_statuses ?? []).flatMap((l) => l.local_address?.socket_address?.port_value ?? []);
+}
+
 async function firstListenerPort(adminPort: number): Promise<number> {
-  const body = JSON.parse(await getText(adminPort, '/listeners?format=json')) as ListenersJson;
-  const port = body.listener_statuses?.[0]?.local_address?.socket_address?.port_value;
-  if (port === undefined) throw new Error(`Envoy: no listener in /listeners (got ${JSON.stringify(body)})`);
+  const [port] = await listenerPorts(adminPort);
+  if (port === undefined) throw new Error('Envoy: no listener in /listeners');
   return port;
 }
 

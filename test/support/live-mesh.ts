@@ -58,8 +58,6 @@ export interface ClientProxy {
   envoy: EnvoyInstance;
   address: string;
   port: number;
-  /** How istiod names it in /debug/syncz. */
-  syncId: string;
 }
 
 /** A running istiod + Envoy gateway + loopback backends, wired through real Istio objects. */
@@ -69,8 +67,6 @@ export interface LiveMesh {
   gateway: EnvoyInstance;
   /** The port the gateway listens on for the service's traffic (send `Host: <host>`). */
   gatewayPort: number;
-  /** The gateway proxy's full xDS node id (`router~ip~name.ns~domain`). */
-  gatewayProxyId: string;
   /** How istiod names the gateway proxy in /debug/syncz and `config_dump?proxyID=` (`name.namespace`). */
   gatewaySyncId: string;
   /** `namespace/name` of the Gateway a Router lists in `spec.gateways`. */
@@ -79,15 +75,11 @@ export interface LiveMesh {
   client: ClientProxy | undefined;
   /** The gateway's access log (JSON lines with response code and Envoy response flags). */
   accessLogPath: string;
-  backends: Map<string, VersionBackend>;
-  logDir: string;
   /**
    * Every config push the mesh refused so far: the gateway's `*.update_rejected` counters (NACKs)
    * and any `lastError` istiod's /debug/syncz holds. Empty when every push was accepted.
    */
   rejections(): Promise<string[]>;
-  /** Adds a workload (WorkloadEntry + backend) after start. */
-  addWorkload(spec: WorkloadSpec): Promise<VersionBackend>;
   stop(): Promise<void>;
 }
 
@@ -111,22 +103,18 @@ export async function startLiveMesh(opts: LiveMeshOptions): Promise<LiveMesh> {
   const { grpcPort, httpPort, monitoringPort, gatewayPort } = await meshPorts();
   const kubeClient = new KubeClient(loadKubeConfig({ path: opts.controlPlane.kubeconfigPath }));
   const started: { stop(): Promise<void> }[] = [];
-  const backends = new Map<string, VersionBackend>();
   const stopAll = async (): Promise<void> => {
     for (const s of started.reverse()) await s.stop();
-  };
-  const addWorkload = async (spec: WorkloadSpec): Promise<VersionBackend> => {
-    const backend = await startVersionBackend(backendAddress(backends.size), spec.name);
-    started.push(backend);
-    backends.set(spec.name, backend);
-    await applyObjects(kubeClient, [workloadEntry(opts.namespace, spec, backend)], FIELD_MANAGER);
-    return backend;
   };
   try {
     await applyObjects(kubeClient, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: opts.namespace } }], FIELD_MANAGER);
     await applyObjects(kubeClient, meshObjects(opts, gatewayPort), FIELD_MANAGER);
     if (opts.clientLabels) await applyObjects(kubeClient, clientObjects(opts), FIELD_MANAGER);
-    for (const w of opts.workloads) await addWorkload(w);
+    for (const [i, w] of opts.workloads.entries()) {
+      const backend = await startVersionBackend(backendAddress(i), w.name);
+      started.push(backend);
+      await applyObjects(kubeClient, [workloadEntry(opts.namespace, w, backend)], FIELD_MANAGER);
+    }
     const istiod = await startIstiod({
       binary: pilotDiscovery,
       kubeconfig: opts.controlPlane.kubeconfigPath,
@@ -136,7 +124,6 @@ export async function startLiveMesh(opts: LiveMeshOptions): Promise<LiveMesh> {
       debounceAfter: opts.debounceAfter ?? '20ms',
     });
     started.push({ stop: () => istiod.stop() });
-    const gatewayProxyId = `router~127.0.0.1~${GATEWAY_NAME}.${opts.namespace}~${opts.namespace}.svc.cluster.local`;
     const gatewayNode = { type: 'router', ip: '127.0.0.1', name: GATEWAY_NAME, namespace: opts.namespace, labels: GATEWAY_SELECTOR };
     const gateway = await startEnvoy(proxyBootstrap(gatewayNode, grpcPort), { requireListener: false });
     started.push(gateway);
@@ -147,20 +134,16 @@ export async function startLiveMesh(opts: LiveMeshOptions): Promise<LiveMesh> {
       const envoy = await startEnvoy(proxyBootstrap(node, grpcPort), { requireListener: false });
       started.push(envoy);
       await waitForListener(envoy, opts.port, istiod);
-      client = { envoy, address: CLIENT_ADDRESS, port: opts.port, syncId: `${CLIENT_NAME}.${opts.namespace}` };
+      client = { envoy, address: CLIENT_ADDRESS, port: opts.port };
     }
     return {
       istiodDebugUrl: `http://127.0.0.1:${monitoringPort}`,
       gateway,
       gatewayPort,
-      gatewayProxyId,
       gatewaySyncId: `${GATEWAY_NAME}.${opts.namespace}`,
       gatewayRef: `${opts.namespace}/${GATEWAY_NAME}`,
       client,
       accessLogPath,
-      backends,
-      logDir,
-      addWorkload,
       rejections: () => rejections(gateway, `http://127.0.0.1:${monitoringPort}`),
       stop: stopAll,
     };
@@ -235,20 +218,15 @@ function workloadEntry(namespace: string, spec: WorkloadSpec, backend: VersionBa
   };
 }
 
-interface ListenersJson {
-  listener_statuses?: { name?: string; local_address?: { socket_address?: { port_value?: number } } }[];
-}
-
-async function waitForListener(gateway: EnvoyInstance, port: number, istiod: ManagedProcess): Promise<void> {
+async function waitForListener(envoy: EnvoyInstance, port: number, istiod: ManagedProcess): Promise<void> {
   const deadline = Date.now() + GATEWAY_READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    const body = (await fetch(`http://127.0.0.1:${gateway.adminPort}/listeners?format=json`).then((r) => r.json())) as ListenersJson;
-    if (body.listener_statuses?.some((l) => l.local_address?.socket_address?.port_value === port)) return;
+    if ((await envoy.listenerPorts()).includes(port)) return;
     if (istiod.hasExited()) throw new Error(`istiod exited (${await istiod.exited}); last lines of its log:\n${tailLog(istiod.logPath)}`);
     await sleep(POLL_MS);
   }
   throw new Error(
-    `Envoy has no listener on port ${port} after ${GATEWAY_READY_TIMEOUT_MS} ms; Envoy log:\n${tailLog(gateway.logPath)}\nistiod log:\n${tailLog(istiod.logPath)}`,
+    `Envoy has no listener on port ${port} after ${GATEWAY_READY_TIMEOUT_MS} ms; Envoy log:\n${tailLog(envoy.logPath)}\nistiod log:\n${tailLog(istiod.logPath)}`,
   );
 }
 
