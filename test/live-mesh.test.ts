@@ -52,7 +52,7 @@ describe('the verified wait against a real istiod and Envoy gateway', () => {
     const before = await verifier.snapshot(signal);
     if (typeof before === 'string') throw new Error(before);
     await applyObjects(admin, [destinationRule(['v1', 'v2'])]);
-    const expectation = { kind: 'clusters' as const, host: HOST, port: SERVICE.port, subsets: ['main-v1', 'main-v2'], exact: false, xdsType: 'cluster' as const };
+    const expectation = { kind: 'clusters' as const, host: HOST, port: SERVICE.port, subsets: ['main-v1', 'main-v2'], exact: false };
     const outcome = await verifier.wait({ expectation, before, requirePush: true, timeoutMs: 30_000, signal });
     expect(outcome).toMatchObject({ kind: 'confirmed', confirmed: 1, checked: 1 });
     // Envoy itself has the clusters: istiod's word is checked against the proxy.
@@ -70,7 +70,7 @@ describe('the verified wait against a real istiod and Envoy gateway', () => {
     const signal = AbortSignal.timeout(30_000);
     const before = await verifier.snapshot(signal);
     if (typeof before === 'string') throw new Error(before);
-    const expectation = { kind: 'clusters' as const, host: HOST, port: SERVICE.port, subsets: ['main-v9'], exact: false, xdsType: 'cluster' as const };
+    const expectation = { kind: 'clusters' as const, host: HOST, port: SERVICE.port, subsets: ['main-v9'], exact: false };
     const outcome = await verifier.wait({ expectation, before, requirePush: false, timeoutMs: 1_000, signal });
     expect(outcome.kind).toBe('timeout');
     expect(outcomes).toEqual(['timeout']);

@@ -12,8 +12,8 @@ import { conflictStatus, invalidStatus, progressingStatus, readyStatus, type Sta
 import { stepProgress, type StepProgress } from './step-progress.ts';
 import { routerHost } from './subset-name.ts';
 import { ConfirmedSteps } from './verify/confirmed-steps.ts';
-import type { PropagationVerifier, SyncSnapshot, VerifyOutcome } from './verify/istiod-verifier.ts';
-import { expectationFor, preconditionFor, type XdsExpectation } from './verify/xds-expectation.ts';
+import type { PropagationVerifier, VerifyOutcome, VerifyRequest } from './verify/istiod-verifier.ts';
+import { expectationFor, preconditionFor } from './verify/xds-expectation.ts';
 
 export interface RouterReconcilerOptions {
   /** Settle delay after each step for Routers without `spec.propagation.settleDelay` (default 5000 ms). */
@@ -136,17 +136,15 @@ async function applyFirstStep(round: Round, plan: PlanStep[]): Promise<Reconcile
     : undefined;
   const verifier = policy.mode === 'verified' ? round.verifier : undefined;
   // Verified: what this step relies on must hold on the proxies before it is written. Usually the
-  // previous step's wait confirmed it already; after a restart or a timed-out wait it is checked here.
-  let before = verifier ? await verifier.snapshot(ctx.signal) : undefined;
-  if (verifier && typeof before !== 'string' && before !== undefined) {
-    const precondition = preconditionFor(step, ctx.cache.get<KubeObject & VirtualService>(VIRTUAL_SERVICE, key), routerHost(router), router.spec.port);
-    if (precondition && !round.confirmed.covers(key, precondition)) {
-      const pending = await verify(round, step, progress, precondition, before, false, policy.timeoutMs, 'before applying it');
-      if (typeof pending === 'string') before = pending;
-      else if (!pending) return NEXT_STEP;
-      else before = await verifier.snapshot(ctx.signal);
-    }
+  // previous step's wait confirmed it already; after a restart or a timed-out wait it is checked here
+  // (no new push is needed for it, so no snapshot either). Unreachable: the snapshot below says so.
+  const precondition = verifier && preconditionFor(step, ctx.cache.get<KubeObject & VirtualService>(VIRTUAL_SERVICE, key), routerHost(router), router.spec.port);
+  if (verifier && precondition && !round.confirmed.covers(key, precondition)) {
+    const held = await verify(round, verifier, step, progress, { expectation: precondition, before: new Map(), requirePush: false }, policy.timeoutMs, 'before applying it');
+    if (held === false) return NEXT_STEP;
   }
+  // The pushes the step's own wait compares against, taken just before the write.
+  const before = verifier ? await verifier.snapshot(ctx.signal) : undefined;
   const outcome = await applyOwned(ctx, step.object, { adopt: router.spec.adopt === true });
   if (outcome !== 'unchanged') ctx.event(round.object, 'Normal', 'StepApplied', `${label}: ${changes}`);
   if (overdue !== undefined) ctx.event(round.object, 'Warning', 'PropagationTimeout', overdue);
@@ -156,7 +154,7 @@ async function applyFirstStep(round: Round, plan: PlanStep[]): Promise<Reconcile
   await ctx.updateStatus(ROUTER, key, progressingStatus(input, rendered, step, progress, message, overdue));
   if (verifier && before !== undefined) {
     const expectation = expectationFor(step, routerHost(router), router.spec.port);
-    const result = typeof before === 'string' || !expectation ? before : await verify(round, step, progress, expectation, before, outcome !== 'unchanged', policy.timeoutMs, '');
+    const result = typeof before === 'string' || !expectation ? before : await verify(round, verifier, step, progress, { expectation, before, requirePush: outcome !== 'unchanged' }, policy.timeoutMs, '');
     if (typeof result !== 'string') return NEXT_STEP;
     // istiod cannot be asked: fall back to the settle delay, and say so on the step.
     const note = `${result}; waited the settle delay (${policy.settleDelayMs}ms) instead`;
@@ -173,11 +171,19 @@ async function applyFirstStep(round: Round, plan: PlanStep[]): Promise<Reconcile
  * the timeout (status Degraded, Warning event; the next run checks again, never skipping it), or
  * the reason istiod could not be asked.
  */
-async function verify(round: Round, step: PlanStep, progress: StepProgress, expectation: XdsExpectation, before: SyncSnapshot, wrote: boolean, timeoutMs: number, when: string): Promise<boolean | string> {
+async function verify(
+  round: Round,
+  verifier: PropagationVerifier,
+  step: PlanStep,
+  progress: StepProgress,
+  check: Pick<VerifyRequest, 'expectation' | 'before' | 'requirePush'>,
+  timeoutMs: number,
+  when: string,
+): Promise<boolean | string> {
   const { key, ctx, router, routing, input } = round;
   let outcome: VerifyOutcome;
   try {
-    outcome = await (round.verifier as PropagationVerifier).wait({ expectation, before, requirePush: wrote, timeoutMs, signal: ctx.signal });
+    outcome = await verifier.wait({ ...check, timeoutMs, signal: ctx.signal });
   } catch (err) {
     if (ctx.signal.aborted) return false;
     throw err;
@@ -188,7 +194,7 @@ async function verify(round: Round, step: PlanStep, progress: StepProgress, expe
   const verification = { confirmedProxies: outcome.confirmed, checkedProxies: outcome.checked };
   const changes = step.changes.join(', ');
   if (outcome.kind === 'confirmed') {
-    round.confirmed.remember(key, expectation);
+    round.confirmed.remember(key, check.expectation);
     const message = `${changes}; verified${when === '' ? '' : ` ${when}`}: ${outcome.confirmed}/${outcome.checked} proxies acknowledged it in ${outcome.ms}ms`;
     ctx.log.info('make-before-break step verified', { step: label, when: when === '' ? 'after' : 'before', proxies: outcome.checked, ms: outcome.ms });
     await ctx.updateStatus(ROUTER, key, progressingStatus(input, rendered, step, progress, message, undefined, verification));

@@ -114,23 +114,25 @@ export function istiodVerifier(options: IstiodVerifierOptions): PropagationVerif
   };
 
   async function waitOnce(req: VerifyRequest, started: number): Promise<VerifyOutcome> {
-    const typeUrl = XDS_TYPE_URL[req.expectation.xdsType];
+    const typeUrl = XDS_TYPE_URL[req.expectation.kind];
     let clearPolls = 0;
     for (;;) {
       const { entries, errors } = await syncz(req.signal);
       if (errors.length === options.urls.length) return { kind: 'unreachable', reason: `istiod debug endpoints unreachable: ${errors.join('; ')}` };
-      let confirmed = 0;
-      let checked = 0;
-      const pending: string[] = [];
-      for (const e of entries.slice(0, maxProxies)) {
-        if (e.proxy === undefined) continue;
-        const dump = await getJson<IstiodDump>(`${e.url}/debug/config_dump?proxyID=${encodeURIComponent(e.proxy)}&types=cds,rds`, req.signal).catch(() => undefined);
-        if (!dump || !routesToHost(dump, req.expectation.host, req.expectation.port)) continue;
-        checked++;
-        const why = pendingReason(e, typeUrl, req, dump);
-        if (why === undefined) confirmed++;
-        else pending.push(`${e.proxy}: ${why}`);
-      }
+      // One dump per proxy, fetched together; a proxy that disconnected meanwhile is not checked.
+      const verdicts = await Promise.all(
+        entries.slice(0, maxProxies).map(async (e) => {
+          if (e.proxy === undefined) return undefined;
+          const dump = await getJson<IstiodDump>(`${e.url}/debug/config_dump?proxyID=${encodeURIComponent(e.proxy)}&types=cds,rds`, req.signal).catch(() => undefined);
+          if (!dump || !routesToHost(dump, req.expectation.host, req.expectation.port)) return undefined;
+          const why = pendingReason(e, typeUrl, req, dump);
+          return { pending: why === undefined ? undefined : `${e.proxy}: ${why}` };
+        }),
+      );
+      const checkedVerdicts = verdicts.filter((v) => v !== undefined);
+      const checked = checkedVerdicts.length;
+      const pending = checkedVerdicts.flatMap((v) => v.pending ?? []);
+      const confirmed = checked - pending.length;
       const ms = Date.now() - started;
       clearPolls = pending.length === 0 ? clearPolls + 1 : 0;
       if (clearPolls >= 2) return { kind: 'confirmed', confirmed, checked, ms };

@@ -27,9 +27,9 @@ function step(action: PlanStep['action'], kind: PlanStep['kind'], object: unknow
 function istiodDump(subsets: string[], routes: object[]): IstiodDump {
   return {
     configs: [
-      { '@type': XDS_TYPE_URL.cluster, name: c('') },
-      ...subsets.map((s) => ({ '@type': XDS_TYPE_URL.cluster, name: c(s) })),
-      { '@type': XDS_TYPE_URL.route, name: 'http.8080', virtualHosts: [{ routes: routes.map((route) => ({ route, metadata: { filterMetadata: { istio: { config: `/apis/networking.istio.io/v1${VS_PATH}` } } } })) }] },
+      { '@type': XDS_TYPE_URL.clusters, name: c('') },
+      ...subsets.map((s) => ({ '@type': XDS_TYPE_URL.clusters, name: c(s) })),
+      { '@type': XDS_TYPE_URL.routes, name: 'http.8080', virtualHosts: [{ routes: routes.map((route) => ({ route, metadata: { filterMetadata: { istio: { config: `/apis/networking.istio.io/v1${VS_PATH}` } } } })) }] },
     ],
   };
 }

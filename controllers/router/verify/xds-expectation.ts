@@ -12,14 +12,19 @@ import { referencedSubsets } from '../../plan/referenced-subsets.ts';
  * - pruned DestinationRule → the host's subset clusters are exactly the remaining subsets.
  */
 export type XdsExpectation =
-  | { kind: 'clusters'; host: string; port: number; subsets: string[]; exact: boolean; xdsType: 'cluster' }
-  | { kind: 'routes'; host: string; port: number; vsPath: string; signatures: string[]; xdsType: 'route' };
+  | { kind: 'clusters'; host: string; port: number; subsets: string[]; exact: boolean }
+  | { kind: 'routes'; host: string; port: number; vsPath: string; signatures: string[] };
 
-/** The xDS type URLs istiod's /debug/syncz reports per proxy. */
+/** The xDS type URLs istiod's /debug/syncz reports per proxy: CDS carries clusters, RDS routes. */
 export const XDS_TYPE_URL = {
-  cluster: 'type.googleapis.com/envoy.config.cluster.v3.Cluster',
-  route: 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration',
+  clusters: 'type.googleapis.com/envoy.config.cluster.v3.Cluster',
+  routes: 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration',
 } as const;
+
+/** The suffix of the `istio.config` route metadata istiod puts on routes from a VirtualService. */
+export function virtualServicePath(namespace: string, name: string): string {
+  return `/namespaces/${namespace}/virtual-service/${name}`;
+}
 
 /** The Envoy cluster istiod generates for a host, port and subset (empty for the whole service). */
 export function clusterName(port: number, subset: string, host: string): string {
@@ -34,10 +39,10 @@ export function clusterName(port: number, subset: string, host: string): string 
 export function preconditionFor(step: PlanStep, liveVs: VirtualService | undefined, host: string, port: number): XdsExpectation | undefined {
   if (step.action === 'apply-virtual-service') {
     const subsets = referencedSubsets(step.object as VirtualService, host);
-    return { kind: 'clusters', host, port, subsets, exact: false, xdsType: 'cluster' };
+    return { kind: 'clusters', host, port, subsets, exact: false };
   }
   if (step.action === 'apply-pruned-destination-rule' && liveVs) {
-    return { kind: 'routes', host, port, vsPath: `/namespaces/${step.namespace}/virtual-service/${liveVs.metadata.name}`, signatures: desiredSignatures(liveVs, host, port), xdsType: 'route' };
+    return { kind: 'routes', host, port, vsPath: virtualServicePath(step.namespace, liveVs.metadata.name), signatures: desiredSignatures(liveVs, host, port) };
   }
   return undefined;
 }
@@ -55,11 +60,10 @@ export function expectationFor(step: PlanStep, host: string, port: number): XdsE
   if (step.kind === 'DestinationRule') {
     const dr = step.object as DestinationRule;
     const subsets = (dr.spec.subsets ?? []).map((s) => s.name);
-    return { kind: 'clusters', host, port, subsets, exact: step.action === 'apply-pruned-destination-rule', xdsType: 'cluster' };
+    return { kind: 'clusters', host, port, subsets, exact: step.action === 'apply-pruned-destination-rule' };
   }
   const vs = step.object as VirtualService;
-  const vsPath = `/namespaces/${step.namespace}/virtual-service/${step.name}`;
-  return { kind: 'routes', host, port, vsPath, signatures: desiredSignatures(vs, host, port), xdsType: 'route' };
+  return { kind: 'routes', host, port, vsPath: virtualServicePath(step.namespace, step.name), signatures: desiredSignatures(vs, host, port) };
 }
 
 interface RouteDestination {
@@ -152,20 +156,20 @@ export function routeSignatures(routeConfigs: readonly unknown[], vsPath: string
 
 /** Signatures of the routes in istiod's dump that it generated from the VirtualService at `vsPath`. */
 export function proxySignatures(dump: IstiodDump, vsPath: string): string[] {
-  return routeSignatures((dump.configs ?? []).filter((c) => c['@type'] === XDS_TYPE_URL.route), vsPath);
+  return routeSignatures((dump.configs ?? []).filter((c) => c['@type'] === XDS_TYPE_URL.routes), vsPath);
 }
 
 /** True when the proxy this dump was generated for routes to the host at all (has its service cluster). */
 export function routesToHost(dump: IstiodDump, host: string, port: number): boolean {
   const wanted = clusterName(port, '', host);
-  return (dump.configs ?? []).some((c) => c['@type'] === XDS_TYPE_URL.cluster && c.name === wanted);
+  return (dump.configs ?? []).some((c) => c['@type'] === XDS_TYPE_URL.clusters && c.name === wanted);
 }
 
 /** Clusters of the dump for this host and port that carry a subset. */
 function subsetClusters(dump: IstiodDump, host: string, port: number): Set<string> {
   const prefix = `outbound|${port}|`;
   const suffix = `|${host}`;
-  const names = (dump.configs ?? []).filter((c) => c['@type'] === XDS_TYPE_URL.cluster).map((c) => c.name ?? '');
+  const names = (dump.configs ?? []).filter((c) => c['@type'] === XDS_TYPE_URL.clusters).map((c) => c.name ?? '');
   return new Set(names.filter((n) => n.startsWith(prefix) && n.endsWith(suffix) && n !== clusterName(port, '', host)));
 }
 
