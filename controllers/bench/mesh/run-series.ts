@@ -6,11 +6,12 @@ import type { Router } from '../../../api/router.ts';
 import { startControlPlane, type ControlPlane } from '../../../test/support/control-plane.ts';
 import { startControllerProcess, type ControllerProcess } from '../../../test/support/controller-process.ts';
 import { startLiveMesh, type LiveMesh } from '../../../test/support/live-mesh.ts';
-import { specEqual } from '../../plan/spec-equal.ts';
+import type { DestinationRule, VirtualService } from '../../istio/types.ts';
+import { makeBeforeBreakPlan, type DesiredRouting } from '../../plan/make-before-break.ts';
 import { routerRouting } from '../../router/router-routing.ts';
 import { routerHost } from '../../router/subset-name.ts';
-import { desiredSignatures, routeSignatures } from '../../router/verify/xds-expectation.ts';
-import { applyObjects, readObjects } from '../../runtime/apply-as-user.ts';
+import { desiredSignatures, routeSignatures, virtualServicePath } from '../../router/verify/xds-expectation.ts';
+import { applyObject, applyObjects, readObjects } from '../../runtime/apply-as-user.ts';
 import { HttpMethod } from '@kubernetes/client-node';
 import { KubeClient, loadKubeConfig } from '../../runtime/kube-client.ts';
 import { DESTINATION_RULE, ISTIO_FILTER, resourcePath, ROUTER, VIRTUAL_SERVICE } from '../../runtime/kinds.ts';
@@ -20,10 +21,11 @@ import { startTraffic, type Sample } from './traffic.ts';
 
 const RBAC = fileURLToPath(new URL('../../../deploy/rbac.yaml', import.meta.url));
 const HOST = routerHost({ metadata: { name: SERVICE.name, namespace: SERVICE.namespace }, spec: {} });
-const VS_PATH = `/namespaces/${SERVICE.namespace}/virtual-service/${SERVICE.name}`;
+const VS_PATH = virtualServicePath(SERVICE.namespace, SERVICE.name);
 /** A transition that has not taken effect on the gateway after this long is reported and the run goes on. */
 const EFFECT_TIMEOUT_MS = 60_000;
 const POLL_MS = 25;
+const FIELD_MANAGER = 'switchyard-bench';
 
 /** How the series is applied. */
 export type Mode =
@@ -155,41 +157,40 @@ class Driver {
   }
 
   /** The DR and VS Switchyard renders for a state (what every mode converges to). */
-  desired(state: State): { destinationRule: KubeObject; virtualService: KubeObject } {
+  desired(state: State): DesiredRouting {
     const router = { ...this.#router(state), metadata: { name: SERVICE.name, namespace: SERVICE.namespace, uid: 'naive-apply', generation: 1 } };
     const filters = state.mirror ? [mirrorFilter() as KubeObject] : [];
-    const { desired } = routerRouting(router, filters, new Date());
-    return { destinationRule: desired.destinationRule as unknown as KubeObject, virtualService: desired.virtualService as unknown as KubeObject };
+    return routerRouting(router, filters, new Date()).desired;
   }
 
   async apply(state: State, previous?: State): Promise<void> {
-    if (this.#mode.kind === 'naive') {
-      // As a hand-run `kubectl apply -f` of both files would: DR and VS written at the same moment.
+    if (this.#mode.kind === 'naive' || this.#mode.kind === 'naive-sequential') {
       const { destinationRule, virtualService } = this.desired(state);
-      await Promise.all([applyObjects(this.#admin, [destinationRule]), applyObjects(this.#admin, [virtualService])]);
+      const [dr, vs] = [destinationRule, virtualService] as unknown as [KubeObject, KubeObject];
+      // At the same moment (a hand-run `kubectl apply` of both), or DR then VS (a file listing the DR first).
+      if (this.#mode.kind === 'naive') await Promise.all([this.#write(dr), this.#write(vs)]);
+      else for (const obj of [dr, vs]) await this.#write(obj);
       return;
     }
-    if (this.#mode.kind === 'naive-sequential') {
-      const { destinationRule, virtualService } = this.desired(state);
-      await applyObjects(this.#admin, [destinationRule]);
-      await applyObjects(this.#admin, [virtualService]);
-      return;
-    }
-    if (state.mirror && previous?.mirror !== true) await applyObjects(this.#admin, [mirrorFilter() as KubeObject]);
+    if (state.mirror && previous?.mirror !== true) await this.#write(mirrorFilter() as KubeObject);
     if (!state.mirror && previous?.mirror === true) await this.#admin.request(HttpMethod.DELETE, resourcePath(ISTIO_FILTER, SERVICE.namespace, MIRROR.filter));
-    await applyObjects(this.#admin, [this.#router(state) as unknown as KubeObject]);
+    await this.#write(this.#router(state) as unknown as KubeObject);
+  }
+
+  /** One server-side apply as a user (the namespace exists: the harness created it). */
+  async #write(obj: KubeObject): Promise<void> {
+    await applyObject(this.#admin, obj, FIELD_MANAGER);
   }
 
   /** Polls until the gateway routes as the state declares and the DR/VS are final. */
   async awaitState(state: State, start: number): Promise<Omit<TransitionResult, 'label'>> {
     const desired = this.desired(state);
-    const signatures = desiredSignatures(desired.virtualService as never, HOST, SERVICE.port).join('\n');
-    const subsets = (desired.destinationRule.spec as { subsets?: unknown[] }).subsets ?? [];
+    const signatures = desiredSignatures(desired.virtualService, HOST, SERVICE.port).join('\n');
     let effectMs: number | undefined;
     let doneMs: number | undefined;
     while (performance.now() - start < EFFECT_TIMEOUT_MS) {
       if (effectMs === undefined && (await this.#gatewaySignatures()) === signatures) effectMs = performance.now() - start;
-      if (doneMs === undefined && (await this.#final(subsets, desired.virtualService))) doneMs = performance.now() - start;
+      if (doneMs === undefined && (await this.#final(desired))) doneMs = performance.now() - start;
       if (effectMs !== undefined && doneMs !== undefined) return { effectMs, doneMs, timedOut: false };
       await sleep(POLL_MS);
     }
@@ -199,7 +200,7 @@ class Driver {
 
   /** What the gateway routes, what the state wants and the Router's status: for an error message. */
   async explain(state: State): Promise<string> {
-    const wanted = desiredSignatures(this.desired(state).virtualService as never, HOST, SERVICE.port).join('\n');
+    const wanted = desiredSignatures(this.desired(state).virtualService, HOST, SERVICE.port).join('\n');
     const router = await this.#admin.find<KubeObject>(resourcePath(ROUTER, SERVICE.namespace, SERVICE.name));
     return `gateway routes [${await this.#gatewaySignatures()}], wanted [${wanted}], Router status ${JSON.stringify(router?.status)}`;
   }
@@ -210,22 +211,16 @@ class Driver {
     return routeSignatures((body.configs ?? []).map((c) => c.route_config), VS_PATH).join('\n');
   }
 
-  async #final(subsets: unknown[], vs: KubeObject): Promise<boolean> {
-    const find = (kind: KindRef): Promise<KubeObject | undefined> => this.#admin.find<KubeObject>(resourcePath(kind, SERVICE.namespace, SERVICE.name));
-    const [dr, liveVs] = await Promise.all([find(DESTINATION_RULE), find(VIRTUAL_SERVICE)]);
-    // The union step appends new subsets, so the final DR may list them in another order.
-    if (!specEqual(byName((dr?.spec as { subsets?: unknown[] } | undefined)?.subsets ?? []), byName(subsets))) return false;
-    if (!specEqual(liveVs?.spec, vs.spec)) return false;
+  /** Final: the controller's own planner has nothing left to do (and, with a controller, the Router is Ready). */
+  async #final(desired: DesiredRouting): Promise<boolean> {
+    const find = <T>(kind: KindRef): Promise<T | undefined> => this.#admin.find<T>(resourcePath(kind, SERVICE.namespace, SERVICE.name));
+    const [destinationRule, virtualService] = await Promise.all([find<DestinationRule>(DESTINATION_RULE), find<VirtualService>(VIRTUAL_SERVICE)]);
+    if (makeBeforeBreakPlan({ destinationRule, virtualService }, desired).length > 0) return false;
     if (this.#mode.kind === 'naive' || this.#mode.kind === 'naive-sequential') return true;
-    const router = await find(ROUTER);
+    const router = await find<KubeObject>(ROUTER);
     const status = router?.status as { phase?: string; observedGeneration?: number } | undefined;
     return status?.phase === 'Ready' && status.observedGeneration === router?.metadata.generation;
   }
-}
-
-function byName(subsets: unknown[]): unknown[] {
-  const name = (s: unknown): string => String((s as { name?: unknown }).name);
-  return [...subsets].sort((a, b) => name(a).localeCompare(name(b)));
 }
 
 interface AccessLogEntry {
