@@ -4,8 +4,8 @@ import { KINDS } from '../api/kinds.ts';
 import type { IstioFilter } from '../api/istio-filter.ts';
 import type { RateLimit } from '../api/rate-limit.ts';
 import type { Router } from '../api/router.ts';
-import type { DestinationRule, VirtualService } from '../controllers/istio/types.ts';
-import { formatPath, valueAtPath } from '../controllers/reconcile/spec-problem.ts';
+import type { DestinationRule, VirtualService } from '../core/istio/types.ts';
+import { formatPath, valueAtPath } from '../core/spec-problem.ts';
 import type { InputProblem, SourceDocument } from './load-documents.ts';
 
 /** Switchyard resources read from input, validated by their zod schema. */

@@ -1,5 +1,5 @@
-import { makeBeforeBreakPlan, type PlanStep } from '../controllers/plan/make-before-break.ts';
-import type { DestinationRule, VirtualService } from '../controllers/istio/types.ts';
+import { makeBeforeBreakPlan, type PlanStep } from '../core/plan/make-before-break.ts';
+import type { DestinationRule, VirtualService } from '../core/istio/types.ts';
 import { formatProblem } from './load-documents.ts';
 import { readResources } from './read-input.ts';
 import { renderAll } from './render-all.ts';

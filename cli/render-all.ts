@@ -1,7 +1,7 @@
-import { layerFilters, filtersTargeting, type FilterResult } from '../controllers/filters/layer-filters.ts';
-import type { RenderedObject } from '../controllers/istio/types.ts';
-import { renderRouter } from '../controllers/router/render-router.ts';
-import { renderRateLimit, defaultRenderOptions } from '../ratelimit/render/render-rate-limit.ts';
+import { layerFilters, filtersTargeting, type FilterResult } from '../core/filters/layer-filters.ts';
+import type { RenderedObject } from '../core/istio/types.ts';
+import { renderRouter } from '../core/router/render-router.ts';
+import { renderRateLimit, defaultRenderOptions } from '../core/ratelimit/render-rate-limit.ts';
 import type { Resources } from './classify.ts';
 
 /** Everything `switchyard render` produces for a set of resources. */

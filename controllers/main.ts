@@ -21,11 +21,11 @@ import { parseArgs } from 'node:util';
 import { filterController } from './filters/filter-controller.ts';
 import { routerController } from './router/router-controller.ts';
 import { istiodVerifier, type VerifyOutcome } from './router/verify/istiod-verifier.ts';
-import { runtimeMetrics } from './runtime/runtime-metrics.ts';
-import { rateLimitController } from '../ratelimit/rate-limit-controller.ts';
-import { loadKubeConfig } from './runtime/kube-client.ts';
-import { Manager, stopOnSignals } from './runtime/manager.ts';
-import { parseDuration } from './embedded/parse-duration.ts';
+import { runtimeMetrics } from '../kube/runtime-metrics.ts';
+import { rateLimitController } from './ratelimit/rate-limit-controller.ts';
+import { loadKubeConfig } from '../kube/kube-client.ts';
+import { Manager, stopOnSignals } from '../kube/manager.ts';
+import { parseDuration } from '../dev/embedded/parse-duration.ts';
 
 /** The Lease two replicas campaign for; lives in Switchyard's own namespace. */
 const LEASE = { namespace: 'switchyard-system', name: 'switchyard-controllers' };
@@ -91,7 +91,7 @@ async function main(): Promise<number> {
   const controllers = [routerController({ settleDelayMs, verifier }), filterController(), rateLimitController()];
   if (embedded) {
     // Loaded only here: the embedded control plane lives with the test harness, not in the image.
-    const { runEmbedded } = await import('./embedded/run-embedded.ts');
+    const { runEmbedded } = await import('../dev/embedded/run-embedded.ts');
     return runEmbedded({ controllers, httpPort, exitWhenReady: values['exit-when-ready'] });
   }
   const manager = new Manager({

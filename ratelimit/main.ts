@@ -8,7 +8,7 @@
  * Every flag has an environment variable (see SETTINGS in service/service-config.ts). Logs are
  * JSON lines on stdout. SIGTERM/SIGINT drain in-flight calls and exit 0; SIGHUP reloads the file.
  */
-import { loadKubeConfig } from '../controllers/runtime/kube-client.ts';
+import { loadKubeConfig } from '../kube/kube-client.ts';
 import { FileQuotaSource } from './config/file-quota-source.ts';
 import { KubeQuotaSource } from './config/kube-quota-source.ts';
 import type { QuotaTableSource } from './config/quota-source.ts';

@@ -3,7 +3,7 @@
 //
 //   npx node scripts/control-plane.ts up [--no-crds] [--no-controller-manager] [--log-dir DIR]
 import { parseArgs } from 'node:util';
-import { startControlPlane, type ControlPlane } from '../test/support/control-plane.ts';
+import { startControlPlane, type ControlPlane } from '../dev/control-plane.ts';
 
 const USAGE = 'usage: npx node scripts/control-plane.ts up [--no-crds] [--no-controller-manager] [--log-dir DIR]';
 

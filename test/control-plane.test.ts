@@ -12,8 +12,8 @@ import {
 } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startControlPlane, type ControlPlane } from './support/control-plane.ts';
-import { apiMessage } from './support/crd-install.ts';
+import { startControlPlane, type ControlPlane } from '../dev/control-plane.ts';
+import { apiMessage } from '../dev/crd-install.ts';
 
 /** The garbage collector reacts to an owner's deletion within a second or two. */
 const GC_TIMEOUT_MS = 30_000;

@@ -3,7 +3,7 @@
 // a Router created afterwards is reconciled), and two managers with leader election (only the
 // leader writes; when it dies without releasing the lease, the other takes over).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Manager } from '../controllers/runtime/manager.ts';
+import type { Manager } from '../kube/manager.ts';
 import { eventually } from './support/eventually.ts';
 import { applyRouter, seedSpec } from './support/router-scenario.ts';
 import { createNamespace, drSubsets, liveDestinationRule, liveVirtualService, startSwitchyardCluster, type SwitchyardCluster } from './support/switchyard-cluster.ts';

@@ -4,11 +4,11 @@
 // collection on delete, and invalid specs rejected by the API server's CEL rules.
 import { HttpMethod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { referencedSubsets } from '../controllers/plan/referenced-subsets.ts';
-import { EVENT, ROUTER, VIRTUAL_SERVICE, resourcePath } from '../controllers/runtime/kinds.ts';
-import { CONTENT_TYPE } from '../controllers/runtime/kube-client.ts';
-import type { Manager } from '../controllers/runtime/manager.ts';
-import type { KubeObject } from '../controllers/runtime/types.ts';
+import { referencedSubsets } from '../core/plan/referenced-subsets.ts';
+import { EVENT, ROUTER, VIRTUAL_SERVICE, resourcePath } from '../kube/kinds.ts';
+import { CONTENT_TYPE } from '../kube/kube-client.ts';
+import type { Manager } from '../kube/manager.ts';
+import type { KubeObject } from '../kube/types.ts';
 import { eventually } from './support/eventually.ts';
 import { firstIndex } from './support/routing-invariant.ts';
 import { applyRouter, routerObject, seedSpec } from './support/router-scenario.ts';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readResources } from '../cli/read-input.ts';
 import { renderAll } from '../cli/render-all.ts';
-import { buildQuotaTable } from '../ratelimit/quota/quota-table.ts';
+import { buildQuotaTable } from '../core/ratelimit/quota-table.ts';
 import { expectValidIstio } from './support/istio-crd-schemas.ts';
 
 const examples = join(import.meta.dirname, '..', 'examples');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ISTIO_CRD_ADDITIONS, packageSpecSchema, type SchemaAdditions, type SchemaNode } from '../controllers/istio/spec-shape.ts';
+import { ISTIO_CRD_ADDITIONS, packageSpecSchema, type SchemaAdditions, type SchemaNode } from '../core/istio/spec-shape.ts';
 import { expectValidIstio, istioCrdPath, istioCrdSchema, validateAgainstIstioCrd } from './support/istio-crd-schemas.ts';
 
 const meta = { name: 'checkout', namespace: 'shop' };

@@ -2,12 +2,12 @@
 // rate-limit service goes away and comes back, two service replicas sharing Redis, and local mode.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RateLimitSpec } from '../api/rate-limit.ts';
-import { renderRateLimit } from '../ratelimit/render/render-rate-limit.ts';
+import { renderRateLimit } from '../core/ratelimit/render-rate-limit.ts';
 import { envoyConfigFromFilter } from './support/envoy-config-from-filter.ts';
-import { startEnvoy } from './support/envoy.ts';
-import { startHttpBackend, type HttpBackend } from './support/http-backend.ts';
+import { startEnvoy } from '../dev/envoy.ts';
+import { startHttpBackend, type HttpBackend } from '../dev/http-backend.ts';
 import { clearOfWindowEdge, RLS_CLUSTER, rateLimitNamed, startScenario, statusCounts, TEST_RLS_TIMEOUT } from './support/ratelimit-scenario.ts';
-import { startRedis, type RedisInstance } from './support/redis.ts';
+import { startRedis, type RedisInstance } from '../dev/redis.ts';
 import { metricValue } from './support/rls-process.ts';
 
 /** See ratelimit-envoy.test.ts. */

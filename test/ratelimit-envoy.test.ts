@@ -2,8 +2,8 @@
 // produced, to real rate-limit service processes counting in a real Redis.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RateLimitSpec } from '../api/rate-limit.ts';
-import { startHttpBackend, BACKEND_BODY, type HttpBackend } from './support/http-backend.ts';
-import { startRedis, type RedisInstance } from './support/redis.ts';
+import { startHttpBackend, BACKEND_BODY, type HttpBackend } from '../dev/http-backend.ts';
+import { startRedis, type RedisInstance } from '../dev/redis.ts';
 import { metricValue } from './support/rls-process.ts';
 import { clearOfWindowEdge, rateLimitNamed, startScenario, statusCounts, TEST_RLS_TIMEOUT, type Reply } from './support/ratelimit-scenario.ts';
 

@@ -1,15 +1,15 @@
 import { HttpMethod, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RateLimit, RateLimitSpec } from '../api/rate-limit.ts';
-import { applyObjects } from '../controllers/runtime/apply-as-user.ts';
-import { KubeClient, loadKubeConfig } from '../controllers/runtime/kube-client.ts';
-import type { KubeObject } from '../controllers/runtime/types.ts';
+import { applyObjects } from '../kube/apply-as-user.ts';
+import { KubeClient, loadKubeConfig } from '../kube/kube-client.ts';
+import type { KubeObject } from '../kube/types.ts';
 import { KUBE_ORIGIN, KubeQuotaSource } from '../ratelimit/config/kube-quota-source.ts';
-import { rateLimitDescriptor } from '../ratelimit/render/descriptor.ts';
+import { rateLimitDescriptor } from '../core/ratelimit/descriptor.ts';
 import { silentLogger } from '../ratelimit/service/json-logger.ts';
 import { startHarness, type Harness } from '../ratelimit/service/rls-harness.test-support.ts';
 import { MemoryStore } from '../ratelimit/store/memory-store.ts';
-import { startControlPlane, type ControlPlane } from './support/control-plane.ts';
+import { startControlPlane, type ControlPlane } from '../dev/control-plane.ts';
 import { eventually } from './support/eventually.ts';
 
 const PRINCIPAL = 'cluster.local/ns/shop/sa/web';

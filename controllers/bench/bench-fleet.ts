@@ -1,9 +1,9 @@
 import { API_VERSION } from '../../api/meta.ts';
 import type { Router, RouterSubset } from '../../api/router.ts';
 import type { IstioFilter } from '../../api/istio-filter.ts';
-import { applyObject } from '../runtime/apply-as-user.ts';
-import type { KubeClient } from '../runtime/kube-client.ts';
-import type { KubeObject } from '../runtime/types.ts';
+import { applyObject } from '../../kube/apply-as-user.ts';
+import type { KubeClient } from '../../kube/kube-client.ts';
+import type { KubeObject } from '../../kube/types.ts';
 
 /** Field manager of the objects the benchmark writes as the user. */
 export const BENCH_FIELD_MANAGER = 'switchyard-bench';

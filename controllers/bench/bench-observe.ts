@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Router } from '../../api/router.ts';
-import type { VirtualService } from '../istio/types.ts';
-import { DESTINATION_RULE, ISTIO_FILTER, ROUTER, VIRTUAL_SERVICE, resourcePath } from '../runtime/kinds.ts';
-import type { KubeClient } from '../runtime/kube-client.ts';
-import type { KindRef, KubeObject } from '../runtime/types.ts';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../istio/types.ts';
+import type { VirtualService } from '../../core/istio/types.ts';
+import { DESTINATION_RULE, ISTIO_FILTER, ROUTER, VIRTUAL_SERVICE, resourcePath } from '../../kube/kinds.ts';
+import type { KubeClient } from '../../kube/kube-client.ts';
+import type { KindRef, KubeObject } from '../../kube/types.ts';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../core/istio/types.ts';
 import { BENCH_TIMEOUT } from './bench-fleet.ts';
 
 /** Objects of one kind in every namespace (generated kinds: only Switchyard's). */

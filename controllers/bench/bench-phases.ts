@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { VirtualService } from '../istio/types.ts';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../istio/types.ts';
-import { Informer } from '../runtime/informer.ts';
-import { VIRTUAL_SERVICE } from '../runtime/kinds.ts';
-import type { KubeClient } from '../runtime/kube-client.ts';
-import { silentLogger } from '../runtime/logger.ts';
+import type { VirtualService } from '../../core/istio/types.ts';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../core/istio/types.ts';
+import { Informer } from '../../kube/informer.ts';
+import { VIRTUAL_SERVICE } from '../../kube/kinds.ts';
+import type { KubeClient } from '../../kube/kube-client.ts';
+import { silentLogger } from '../../kube/logger.ts';
 import { applyAsUser, benchRouter, type FleetMember } from './bench-fleet.ts';
 import { changedKeys, fleetState, metricSum, resourceVersions, routeWeights, scrapeMetrics, type FleetState } from './bench-observe.ts';
 

@@ -1,6 +1,6 @@
 import { filterTargetRouterKeys, routerHostOf } from '../router/router-controller.ts';
-import { ISTIO_FILTER, ROUTER } from '../runtime/kinds.ts';
-import type { Cache, ControllerSpec, KubeObject, ObjectKey } from '../runtime/types.ts';
+import { ISTIO_FILTER, ROUTER } from '../../kube/kinds.ts';
+import type { Cache, ControllerSpec, KubeObject, ObjectKey } from '../../kube/types.ts';
 import { filterReconciler } from './reconcile-filter.ts';
 
 export interface FilterControllerOptions {

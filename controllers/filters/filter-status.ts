@@ -1,6 +1,6 @@
 import type { IstioFilterStatus } from '../../api/istio-filter.ts';
 import { mergeConditions, observed } from '../reconcile/conditions.ts';
-import type { FilterResult } from './layer-filters.ts';
+import type { FilterResult } from '../../core/filters/layer-filters.ts';
 
 /** An IstioFilter's complete status (the runtime replaces the stored one with it as a whole). */
 export type FilterStatusPatch = Record<string, unknown>;

@@ -1,12 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { IstioFilterStatus } from '../../api/istio-filter.ts';
 import type { RouterStatus } from '../../api/router.ts';
-import type { VirtualService } from '../istio/types.ts';
+import type { VirtualService } from '../../core/istio/types.ts';
 import { routerReconciler } from '../router/reconcile-router.ts';
 import { CANARY, filterObject, KEY, NS, routerObject, routingCluster, runUntilSettled, SETTLE_MS, writesSince } from '../router/reconcile-scenario.test-support.ts';
-import type { FakeCluster } from '../runtime/fake-context.ts';
-import { ISTIO_FILTER, ROUTER, VIRTUAL_SERVICE } from '../runtime/kinds.ts';
-import type { KubeObject } from '../runtime/types.ts';
+import type { FakeCluster } from '../../kube/fake-context.ts';
+import { ISTIO_FILTER, ROUTER, VIRTUAL_SERVICE } from '../../kube/kinds.ts';
+import type { KubeObject } from '../../kube/types.ts';
 import { filterReconciler } from './reconcile-filter.ts';
 
 const reconcileRouter = routerReconciler({ settleDelayMs: SETTLE_MS });

@@ -1,11 +1,11 @@
 import { istioFilter, istioFilterStatus, type IstioFilter } from '../../api/istio-filter.ts';
 import { router as routerSchema, type Router } from '../../api/router.ts';
-import { specProblemOf } from '../reconcile/spec-problem.ts';
-import { RenderError } from '../router/render-error.ts';
+import { specProblemOf } from '../../core/spec-problem.ts';
+import { RenderError } from '../../core/router/render-error.ts';
 import { routerHostOf } from '../router/router-controller.ts';
-import { EXPIRY_MARGIN_MS, routerRouting } from '../router/router-routing.ts';
-import { ISTIO_FILTER, ROUTER } from '../runtime/kinds.ts';
-import type { Cache, KubeObject, ReconcileResult, Reconciler } from '../runtime/types.ts';
+import { EXPIRY_MARGIN_MS, routerRouting } from '../../core/router/router-routing.ts';
+import { ISTIO_FILTER, ROUTER } from '../../kube/kinds.ts';
+import type { Cache, KubeObject, ReconcileResult, Reconciler } from '../../kube/types.ts';
 import { detachedStatus, resultStatus } from './filter-status.ts';
 
 const DONE: ReconcileResult = { kind: 'done' };

@@ -1,5 +1,5 @@
-import { ConflictError, type ApplyOptions } from '../runtime/apply.ts';
-import type { ApplyOutcome, KubeObject, ReconcileContext } from '../runtime/types.ts';
+import { ConflictError, type ApplyOptions } from '../../kube/apply.ts';
+import type { ApplyOutcome, KubeObject, ReconcileContext } from '../../kube/types.ts';
 
 /** An object of the same kind and name exists and is not Switchyard's; nothing was written. */
 export class OwnershipConflict extends Error {

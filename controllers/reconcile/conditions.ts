@@ -1,5 +1,5 @@
 import type { Condition } from '../../api/meta.ts';
-import { setCondition, type ConditionUpdate } from '../runtime/conditions.ts';
+import { setCondition, type ConditionUpdate } from '../../kube/conditions.ts';
 
 /** A condition as a reconcile decides it; the transition time is the helper's business. */
 export type ConditionInput = ConditionUpdate;

@@ -1,13 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RouterStatus } from '../../api/router.ts';
-import type { VirtualService } from '../istio/types.ts';
-import type { FakeCluster } from '../runtime/fake-context.ts';
-import { DESTINATION_RULE, ROUTER, SERVICE, VIRTUAL_SERVICE } from '../runtime/kinds.ts';
-import type { KubeObject } from '../runtime/types.ts';
-import { renderRouter } from './render-router.ts';
+import type { VirtualService } from '../../core/istio/types.ts';
+import type { FakeCluster } from '../../kube/fake-context.ts';
+import { DESTINATION_RULE, ROUTER, SERVICE, VIRTUAL_SERVICE } from '../../kube/kinds.ts';
+import type { KubeObject } from '../../kube/types.ts';
+import { renderRouter } from '../../core/router/render-router.ts';
 import { routerReconciler } from './reconcile-router.ts';
 import { CANARY, editRouter, HOST, KEY, NS, routerObject, routingCluster, runUntilSettled, SETTLE_MS, writesSince } from './reconcile-scenario.test-support.ts';
-import { makeRouter } from './router-fixtures.ts';
+import { makeRouter } from '../../core/router/router-fixtures.ts';
 
 const reconcile = routerReconciler({ settleDelayMs: SETTLE_MS });
 

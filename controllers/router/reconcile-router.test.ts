@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RouterStatus } from '../../api/router.ts';
-import type { DestinationRule, VirtualService } from '../istio/types.ts';
-import type { FakeCluster } from '../runtime/fake-context.ts';
-import { DESTINATION_RULE, ROUTER, VIRTUAL_SERVICE } from '../runtime/kinds.ts';
-import type { KubeObject } from '../runtime/types.ts';
+import type { DestinationRule, VirtualService } from '../../core/istio/types.ts';
+import type { FakeCluster } from '../../kube/fake-context.ts';
+import { DESTINATION_RULE, ROUTER, VIRTUAL_SERVICE } from '../../kube/kinds.ts';
+import type { KubeObject } from '../../kube/types.ts';
 import { routerReconciler } from './reconcile-router.ts';
 import {
   CANARY, editRouter, KEY, missingSubsets, routerObject, routingCluster, runUntilSettled, SETTLE_MS, stepEventsSince, writesSince,

@@ -2,12 +2,12 @@
 import { API_VERSION } from '../../api/meta.ts';
 import type { FilterPatch, IstioFilterSpec } from '../../api/istio-filter.ts';
 import type { RouterSpec } from '../../api/router.ts';
-import { isManaged } from '../istio/ownership.ts';
-import type { DestinationRule, VirtualService } from '../istio/types.ts';
-import { referencedSubsets } from '../plan/referenced-subsets.ts';
-import { FakeCluster } from '../runtime/fake-context.ts';
-import { DESTINATION_RULE, ROUTER, VIRTUAL_SERVICE } from '../runtime/kinds.ts';
-import type { KubeObject, ObjectKey, ReconcileResult, Reconciler } from '../runtime/types.ts';
+import { isManaged } from '../../core/istio/ownership.ts';
+import type { DestinationRule, VirtualService } from '../../core/istio/types.ts';
+import { referencedSubsets } from '../../core/plan/referenced-subsets.ts';
+import { FakeCluster } from '../../kube/fake-context.ts';
+import { DESTINATION_RULE, ROUTER, VIRTUAL_SERVICE } from '../../kube/kinds.ts';
+import type { KubeObject, ObjectKey, ReconcileResult, Reconciler } from '../../kube/types.ts';
 
 export const NS = 'shop';
 export const KEY: ObjectKey = { namespace: NS, name: 'reviews' };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { chainSiblings, filterController, filtersOfRouter } from '../filters/filter-controller.ts';
-import { FakeCluster } from '../runtime/fake-context.ts';
-import { DESTINATION_RULE, ISTIO_FILTER, ROUTER, SERVICE, VIRTUAL_SERVICE } from '../runtime/kinds.ts';
-import type { KubeObject } from '../runtime/types.ts';
-import { ownerRateLimitKeys, rateLimitController } from '../../ratelimit/rate-limit-controller.ts';
+import { FakeCluster } from '../../kube/fake-context.ts';
+import { DESTINATION_RULE, ISTIO_FILTER, ROUTER, SERVICE, VIRTUAL_SERVICE } from '../../kube/kinds.ts';
+import type { KubeObject } from '../../kube/types.ts';
+import { ownerRateLimitKeys, rateLimitController } from '../ratelimit/rate-limit-controller.ts';
 import { CANARY, filterObject, NS, routerObject } from './reconcile-scenario.test-support.ts';
 import { filterTargetRouterKeys, ownerRouterKeys, routerController } from './router-controller.ts';
 

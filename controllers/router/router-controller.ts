@@ -1,8 +1,8 @@
-import { OWNER_LABEL } from '../istio/types.ts';
-import { DESTINATION_RULE, ISTIO_FILTER, ROUTER, SERVICE, VIRTUAL_SERVICE } from '../runtime/kinds.ts';
-import type { Cache, ControllerSpec, KubeObject, ObjectKey } from '../runtime/types.ts';
+import { OWNER_LABEL } from '../../core/istio/types.ts';
+import { DESTINATION_RULE, ISTIO_FILTER, ROUTER, SERVICE, VIRTUAL_SERVICE } from '../../kube/kinds.ts';
+import type { Cache, ControllerSpec, KubeObject, ObjectKey } from '../../kube/types.ts';
 import { routerReconciler, type RouterReconcilerOptions } from './reconcile-router.ts';
-import { routerHost } from './subset-name.ts';
+import { routerHost } from '../../core/router/subset-name.ts';
 
 export interface RouterControllerOptions extends RouterReconcilerOptions {
   /** Routers reconciled in parallel (default 16); one Router never runs twice at once. */

@@ -1,9 +1,9 @@
 import type { GeneratedRef } from '../../api/meta.ts';
 import type { RouterSpec, RouterStatus } from '../../api/router.ts';
-import type { FilterResult } from '../filters/layer-filters.ts';
-import type { PlanStep } from '../plan/make-before-break.ts';
+import type { FilterResult } from '../../core/filters/layer-filters.ts';
+import type { PlanStep } from '../../core/plan/make-before-break.ts';
 import { mergeConditions, observed, type ConditionInput } from '../reconcile/conditions.ts';
-import { routerSummary, type RouterObjects } from './render-router.ts';
+import { routerSummary, type RouterObjects } from '../../core/router/render-router.ts';
 import type { StepProgress } from './step-progress.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { PLAN_ACTIONS, type RouterStatus } from '../../api/router.ts';
-import type { PlanStep } from '../plan/make-before-break.ts';
+import type { PlanStep } from '../../core/plan/make-before-break.ts';
 
 /** The step to report, numbered within the whole transition rather than within this reconcile's plan. */
 export interface StepProgress {

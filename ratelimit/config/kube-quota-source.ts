@@ -1,11 +1,11 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { rateLimit, type RateLimit } from '../../api/rate-limit.ts';
-import { specProblemOf } from '../../controllers/reconcile/spec-problem.ts';
-import { Informer } from '../../controllers/runtime/informer.ts';
-import { RATE_LIMIT } from '../../controllers/runtime/kinds.ts';
-import { KubeClient } from '../../controllers/runtime/kube-client.ts';
-import type { KubeObject } from '../../controllers/runtime/types.ts';
-import { buildQuotaTable } from '../quota/quota-table.ts';
+import { specProblemOf } from '../../core/spec-problem.ts';
+import { Informer } from '../../kube/informer.ts';
+import { RATE_LIMIT } from '../../kube/kinds.ts';
+import { KubeClient } from '../../kube/kube-client.ts';
+import type { KubeObject } from '../../kube/types.ts';
+import { buildQuotaTable } from '../../core/ratelimit/quota-table.ts';
 import type { Logger } from '../service/json-logger.ts';
 import { QuotaSnapshotHolder, snapshotFromTable } from './quota-source.ts';
 

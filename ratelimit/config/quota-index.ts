@@ -1,5 +1,5 @@
-import type { DescriptorEntry } from '../render/descriptor.ts';
-import type { QuotaEntry, QuotaTable } from '../quota/quota-table.ts';
+import type { DescriptorEntry } from '../../core/ratelimit/descriptor.ts';
+import type { QuotaEntry, QuotaTable } from '../../core/ratelimit/quota-table.ts';
 
 /** What a request descriptor matched. */
 export interface MatchedQuota {

@@ -1,4 +1,4 @@
-import type { QuotaTable } from '../quota/quota-table.ts';
+import type { QuotaTable } from '../../core/ratelimit/quota-table.ts';
 import { indexQuotaTable, type QuotaSnapshot } from './quota-index.ts';
 
 /**

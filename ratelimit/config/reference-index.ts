@@ -1,5 +1,5 @@
-import type { DescriptorEntry } from '../render/descriptor.ts';
-import type { QuotaEntry } from '../quota/quota-table.ts';
+import type { DescriptorEntry } from '../../core/ratelimit/descriptor.ts';
+import type { QuotaEntry } from '../../core/ratelimit/quota-table.ts';
 import type { MatchedQuota, QuotaIndex } from './quota-index.ts';
 import type { ReferenceDescriptor, ReferenceDomain } from './reference-config.ts';
 

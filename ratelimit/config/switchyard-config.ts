@@ -1,5 +1,5 @@
 import { rateLimit, type RateLimit } from '../../api/rate-limit.ts';
-import { buildQuotaTable, type QuotaTable } from '../quota/quota-table.ts';
+import { buildQuotaTable, type QuotaTable } from '../../core/ratelimit/quota-table.ts';
 import { ConfigError, showValue } from './config-error.ts';
 
 /**

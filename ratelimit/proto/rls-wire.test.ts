@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staticQuotaSource } from '../config/quota-source.ts';
-import type { QuotaEntry } from '../quota/quota-table.ts';
+import type { QuotaEntry } from '../../core/ratelimit/quota-table.ts';
 import { FakeStore, startHarness, type Harness } from '../service/rls-harness.test-support.ts';
 import { loadServices } from './load-protos.ts';
 

@@ -1,6 +1,6 @@
 import type { Unit } from '../../api/rate-limit.ts';
 import type { MatchedQuota, QuotaIndex } from '../config/quota-index.ts';
-import type { QuotaEntry } from '../quota/quota-table.ts';
+import type { QuotaEntry } from '../../core/ratelimit/quota-table.ts';
 import type { HitRequest } from '../store/counter-store.ts';
 import type { RlsRequest } from './rls-types.ts';
 

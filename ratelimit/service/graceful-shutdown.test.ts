@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { staticQuotaSource } from '../config/quota-source.ts';
-import type { QuotaEntry } from '../quota/quota-table.ts';
+import type { QuotaEntry } from '../../core/ratelimit/quota-table.ts';
 import { FakeStore, startHarness } from './rls-harness.test-support.ts';
 
 const QUOTA: QuotaEntry = { id: 'ns/q', domain: 'd', entries: [{ key: 'k', value: 'v' }], requestsPerUnit: 5, unit: 'MINUTE', shadow: false, algorithm: 'fixedWindow', failureMode: 'deny' };

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { QuotaSnapshotHolder, staticQuotaSource } from '../config/quota-source.ts';
-import type { QuotaEntry } from '../quota/quota-table.ts';
+import type { QuotaEntry } from '../../core/ratelimit/quota-table.ts';
 import { FakeStore, startHarness, type Harness } from './rls-harness.test-support.ts';
 
 const NOW = 1_700_000_040_000 + 30_000;

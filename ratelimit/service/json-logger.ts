@@ -3,8 +3,8 @@
  * `{time, level, msg, ...fields}`), so the service, its Kubernetes quota source and the controllers
  * share one format and one LOG_LEVEL.
  */
-import { createLogger, silentLogger } from '../../controllers/runtime/logger.ts';
-import type { Logger } from '../../controllers/runtime/types.ts';
+import { createLogger, silentLogger } from '../../kube/logger.ts';
+import type { Logger } from '../../kube/types.ts';
 
 export type { Logger };
 export { silentLogger };

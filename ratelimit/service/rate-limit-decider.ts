@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { QuotaTableSource } from '../config/quota-source.ts';
-import type { QuotaEntry } from '../quota/quota-table.ts';
+import type { QuotaEntry } from '../../core/ratelimit/quota-table.ts';
 import { StoreUnavailableError, type CounterStore, type HitRequest, type HitResult } from '../store/counter-store.ts';
 import { withDeadline } from '../store/deadline.ts';
 import { assembleResponse, failureModeResponse } from './assemble-response.ts';

@@ -1,9 +1,9 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QuotaSnapshotHolder, staticQuotaSource } from '../config/quota-source.ts';
-import { buildQuotaTable, type QuotaTable } from '../quota/quota-table.ts';
-import { rateLimitDescriptor } from '../render/descriptor.ts';
-import { SEED_SPEC, rateLimitOf } from '../render/rate-limit-fixture.test-support.ts';
+import { buildQuotaTable, type QuotaTable } from '../../core/ratelimit/quota-table.ts';
+import { rateLimitDescriptor } from '../../core/ratelimit/descriptor.ts';
+import { SEED_SPEC, rateLimitOf } from '../../core/ratelimit/rate-limit-fixture.test-support.ts';
 import { FakeStore, startHarness, type Harness } from './rls-harness.test-support.ts';
 
 // 15.25 s into an epoch-aligned minute: 750 ms left in the second, 44.75 s in the minute.

@@ -1,4 +1,4 @@
-import type { QuotaEntry } from '../quota/quota-table.ts';
+import type { QuotaEntry } from '../../core/ratelimit/quota-table.ts';
 import { MetricRegistry, type Series } from './prometheus-registry.ts';
 import type { ErrorDisposition } from './service-errors.ts';
 

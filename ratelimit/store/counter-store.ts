@@ -1,4 +1,4 @@
-import type { QuotaEntry } from '../quota/quota-table.ts';
+import type { QuotaEntry } from '../../core/ratelimit/quota-table.ts';
 
 /**
  * The contract between the rate-limit service (ratelimit/service) and its counter stores

@@ -1,7 +1,7 @@
-import { appliedLimit } from '../limits/applied-limit.ts';
-import { fixedWindowKey, tokenBucketKey } from '../limits/counter-key.ts';
-import { fixedWindow, type Window } from '../limits/fixed-window.ts';
-import { unitMs } from '../limits/units.ts';
+import { appliedLimit } from '../../core/limits/applied-limit.ts';
+import { fixedWindowKey, tokenBucketKey } from '../../core/limits/counter-key.ts';
+import { fixedWindow, type Window } from '../../core/limits/fixed-window.ts';
+import { unitMs } from '../../core/limits/units.ts';
 import type { HitRequest } from './counter-store.ts';
 
 /** What a store does for one HitRequest: which key, which algorithm, which limit. */

@@ -1,5 +1,5 @@
-import { countWindow, decideWindow } from '../limits/fixed-window.ts';
-import { decideGcra, gcra, type Tat } from '../limits/gcra.ts';
+import { countWindow, decideWindow } from '../../core/limits/fixed-window.ts';
+import { decideGcra, gcra, type Tat } from '../../core/limits/gcra.ts';
 import type { CounterStore, HitRequest, HitResult } from './counter-store.ts';
 import { planHit, type HitPlan } from './hit-plan.ts';
 

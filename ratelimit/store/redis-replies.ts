@@ -1,5 +1,5 @@
-import { decideWindow } from '../limits/fixed-window.ts';
-import { decideGcra, type Tat } from '../limits/gcra.ts';
+import { decideWindow } from '../../core/limits/fixed-window.ts';
+import { decideGcra, type Tat } from '../../core/limits/gcra.ts';
 import type { HitResult } from './counter-store.ts';
 import type { HitPlan } from './hit-plan.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type RedisInstance } from '../../test/support/redis.ts';
+import { startRedis, type RedisInstance } from '../../dev/redis.ts';
 import { StoreUnavailableError } from './counter-store.ts';
 import { RedisStore } from './redis-store.ts';
 import { NOW, codes, hitOf, quota } from './store-fixture.test-support.ts';

@@ -1,4 +1,4 @@
-import type { QuotaEntry } from '../quota/quota-table.ts';
+import type { QuotaEntry } from '../../core/ratelimit/quota-table.ts';
 import type { HitRequest } from './counter-store.ts';
 
 /** 2023-11-14T22:13:20.000Z: the start of a second, 20 s into its minute. */

@@ -1,4 +1,4 @@
-import type { EnvoyConfigPatch, EnvoyFilter } from '../../controllers/istio/types.ts';
+import type { EnvoyConfigPatch, EnvoyFilter } from '../../core/istio/types.ts';
 
 /** Where the static config sends traffic: the backend and the rate-limit service replicas. */
 export interface StaticEndpoints {

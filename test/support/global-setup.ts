@@ -4,7 +4,7 @@
 // pip or go build at the same time (apt's lock would fail all but one of them).
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ensureHarnessBinaries, ensureIstiodBinary, istioCrdFile } from './harness-artifacts.ts';
+import { ensureHarnessBinaries, ensureIstiodBinary, istioCrdFile } from '../../dev/harness-artifacts.ts';
 
 const HARNESS = join(import.meta.dirname, '..', '..', 'scripts', 'harness');
 

@@ -19,8 +19,8 @@ import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { expect } from 'vitest';
-import { pointerToDotted, validateIstioObject } from '../../controllers/istio/validate.ts';
-import { REPO_ROOT } from './harness-artifacts.ts';
+import { pointerToDotted, validateIstioObject } from '../../core/istio/validate.ts';
+import { REPO_ROOT } from '../../dev/harness-artifacts.ts';
 
 const ISTIO_GROUP = 'networking.istio.io';
 /** A cold module download prints progress on stderr; leave room for all of it. */

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RateLimit, RateLimitSpec, Unit } from '../../api/rate-limit.ts';
-import { renderRateLimit } from '../../ratelimit/render/render-rate-limit.ts';
+import { renderRateLimit } from '../../core/ratelimit/render-rate-limit.ts';
 import { envoyConfigFromFilter } from './envoy-config-from-filter.ts';
-import { startEnvoy, type EnvoyInstance } from './envoy.ts';
+import { startEnvoy, type EnvoyInstance } from '../../dev/envoy.ts';
 import { startRlsProcess, type RlsProcess } from './rls-process.ts';
 
 /** The Envoy cluster name the tests render the RateLimits with. */

@@ -4,9 +4,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import type { RateLimit } from '../../api/rate-limit.ts';
-import { rateLimitDescriptor } from '../../ratelimit/render/descriptor.ts';
-import { startManagedProcess, type ManagedProcess } from './managed-process.ts';
-import { freeLoopbackPort, probe, waitUntilReady } from './readiness.ts';
+import { rateLimitDescriptor } from '../../core/ratelimit/descriptor.ts';
+import { startManagedProcess, type ManagedProcess } from '../../dev/managed-process.ts';
+import { freeLoopbackPort, probe, waitUntilReady } from '../../dev/readiness.ts';
 
 /** Switchyard's rate-limit service running as its own process (`ratelimit/main.ts`). */
 export interface RlsProcess {

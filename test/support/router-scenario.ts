@@ -2,8 +2,8 @@
 // the routing invariant and waits until the Router is Ready again.
 import { API_VERSION } from '../../api/meta.ts';
 import type { RouterSpec } from '../../api/router.ts';
-import type { KubeClient } from '../../controllers/runtime/kube-client.ts';
-import type { KubeObject } from '../../controllers/runtime/types.ts';
+import type { KubeClient } from '../../kube/kube-client.ts';
+import type { KubeObject } from '../../kube/types.ts';
 import { guarded, type Observation } from './routing-invariant.ts';
 import { applyAsUser, eventuallyPhase, liveRouter, type LiveCr } from './switchyard-cluster.ts';
 

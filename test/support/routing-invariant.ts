@@ -1,8 +1,8 @@
 // Polls a Router's live VirtualService and DestinationRule during a transition and checks "never a
 // 503" at every observed moment: every subset the live VS routes or mirrors to exists in the live DR.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { referencedSubsets } from '../../controllers/plan/referenced-subsets.ts';
-import type { KubeClient } from '../../controllers/runtime/kube-client.ts';
+import { referencedSubsets } from '../../core/plan/referenced-subsets.ts';
+import type { KubeClient } from '../../kube/kube-client.ts';
 import { drSubsets, liveDestinationRule, liveVirtualService } from './switchyard-cluster.ts';
 
 /** Several polls fit into one settle delay (100 ms), so every step of a transition is observed. */

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { KubeClient } from '../../controllers/runtime/kube-client.ts';
-import { DESTINATION_RULE, VIRTUAL_SERVICE, resourcePath } from '../../controllers/runtime/kinds.ts';
-import type { DestinationRule, VirtualService } from '../../controllers/istio/types.ts';
-import type { KubeObject } from '../../controllers/runtime/types.ts';
-import { referencedSubsets } from '../../controllers/plan/referenced-subsets.ts';
+import type { KubeClient } from '../../kube/kube-client.ts';
+import { DESTINATION_RULE, VIRTUAL_SERVICE, resourcePath } from '../../kube/kinds.ts';
+import type { DestinationRule, VirtualService } from '../../core/istio/types.ts';
+import type { KubeObject } from '../../kube/types.ts';
+import { referencedSubsets } from '../../core/plan/referenced-subsets.ts';
 
 /** The brief's sampling period: well under a settle delay, so every step is seen at least once. */
 export const SAMPLE_PERIOD_MS = 20;

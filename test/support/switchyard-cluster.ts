@@ -2,17 +2,17 @@
 // the controller's least-privilege identity and read what they wrote back from the API server.
 import { fileURLToPath } from 'node:url';
 import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext } from '@kubernetes/client-node';
-import { applyObject, applyObjects, readObjects } from '../../controllers/runtime/apply-as-user.ts';
-import type { DestinationRule, VirtualService } from '../../controllers/istio/types.ts';
+import { applyObject, applyObjects, readObjects } from '../../kube/apply-as-user.ts';
+import type { DestinationRule, VirtualService } from '../../core/istio/types.ts';
 import { filterController } from '../../controllers/filters/filter-controller.ts';
 import { routerController } from '../../controllers/router/router-controller.ts';
-import { DESTINATION_RULE, ISTIO_FILTER, RATE_LIMIT, ROUTER, VIRTUAL_SERVICE, resourcePath } from '../../controllers/runtime/kinds.ts';
-import { CONTENT_TYPE, KubeClient, loadKubeConfig } from '../../controllers/runtime/kube-client.ts';
-import { silentLogger } from '../../controllers/runtime/logger.ts';
-import { Manager, type ManagerOptions } from '../../controllers/runtime/manager.ts';
-import type { KindRef, KubeObject } from '../../controllers/runtime/types.ts';
-import { rateLimitController } from '../../ratelimit/rate-limit-controller.ts';
-import { startControlPlane, type ControlPlane } from './control-plane.ts';
+import { DESTINATION_RULE, ISTIO_FILTER, RATE_LIMIT, ROUTER, VIRTUAL_SERVICE, resourcePath } from '../../kube/kinds.ts';
+import { CONTENT_TYPE, KubeClient, loadKubeConfig } from '../../kube/kube-client.ts';
+import { silentLogger } from '../../kube/logger.ts';
+import { Manager, type ManagerOptions } from '../../kube/manager.ts';
+import type { KindRef, KubeObject } from '../../kube/types.ts';
+import { rateLimitController } from '../../controllers/ratelimit/rate-limit-controller.ts';
+import { startControlPlane, type ControlPlane } from '../../dev/control-plane.ts';
 import { eventually } from './eventually.ts';
 
 /** Short, so a three-step transition takes well under a second, yet several 20 ms polls see each step. */

@@ -1,4 +1,4 @@
-import type { ObjectKey } from '../../runtime/types.ts';
+import type { ObjectKey } from '../../../kube/types.ts';
 import { covers, type XdsExpectation } from './xds-expectation.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PlanStep } from '../../plan/make-before-break.ts';
+import type { PlanStep } from '../../../core/plan/make-before-break.ts';
 import { clusterName, desiredSignatures, expectationFor, routeSignatures, unmetReason, XDS_TYPE_URL, type IstiodDump } from './xds-expectation.ts';
 
 const HOST = 'shop.mesh.svc.cluster.local';

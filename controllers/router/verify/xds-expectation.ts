@@ -1,6 +1,6 @@
-import type { PlanStep } from '../../plan/make-before-break.ts';
-import type { DestinationRule, VirtualService } from '../../istio/types.ts';
-import { referencedSubsets } from '../../plan/referenced-subsets.ts';
+import type { PlanStep } from '../../../core/plan/make-before-break.ts';
+import type { DestinationRule, VirtualService } from '../../../core/istio/types.ts';
+import { referencedSubsets } from '../../../core/plan/referenced-subsets.ts';
 
 /**
  * What a proxy's config must show before the next make-before-break step may run, derived from

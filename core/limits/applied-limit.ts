@@ -1,0 +1,14 @@
+import type { Unit } from '../../api/rate-limit.ts';
+import type { HitRequest } from '../../ratelimit/store/counter-store.ts';
+
+/** The limit a descriptor is counted against. */
+export interface AppliedLimit {
+  requestsPerUnit: number;
+  unit: Unit;
+}
+
+/** The request's per-descriptor override when Envoy sent one, the quota entry's limit otherwise. */
+export function appliedLimit(request: Pick<HitRequest, 'entry' | 'limitOverride'>): AppliedLimit {
+  const { limitOverride, entry } = request;
+  return limitOverride ?? { requestsPerUnit: entry.requestsPerUnit, unit: entry.unit };
+}
