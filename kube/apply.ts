@@ -1,5 +1,5 @@
 import { HttpMethod } from '@kubernetes/client-node';
-import { isManaged } from '../core/istio/ownership.ts';
+import { isOwned } from './ownership.ts';
 import { kindInfo, resourcePath } from './kinds.ts';
 import { CONTENT_TYPE, isNotFound, type KubeClient } from './kube-client.ts';
 import { liveMatches } from './live-matches.ts';
@@ -77,7 +77,7 @@ export class Applier {
     const kind = { apiVersion: obj.apiVersion, kind: obj.kind };
     const key = keyOf(obj);
     const live = await this.live(kind, key);
-    if (live && !isManaged(live.metadata) && !opts.adopt) throw new ConflictError(kind, key, 'apply');
+    if (live && !isOwned(live.metadata) && !opts.adopt) throw new ConflictError(kind, key, 'apply');
     let outcome: ApplyOutcome;
     if (live && liveMatches(live, obj, kindInfo(kind).specCompare)) outcome = 'unchanged';
     else {
@@ -99,7 +99,7 @@ export class Applier {
   async delete(kind: KindRef, key: ObjectKey): Promise<void> {
     const live = await this.live(kind, key);
     if (!live) return;
-    if (!isManaged(live.metadata)) throw new ConflictError(kind, key, 'delete');
+    if (!isOwned(live.metadata)) throw new ConflictError(kind, key, 'delete');
     const body = { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background', preconditions: { uid: live.metadata.uid } };
     try {
       await this.#opts.client.request(HttpMethod.DELETE, resourcePath(kind, key.namespace, key.name), { body, contentType: CONTENT_TYPE.json });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Condition } from '../api/meta.ts';
+import type { Condition } from './conditions.ts';
 import { findCondition, removeCondition, setCondition } from './conditions.ts';
 import { mergePatchFor } from './status.ts';
 

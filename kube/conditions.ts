@@ -1,4 +1,12 @@
-import type { Condition } from '../api/meta.ts';
+/** A standard Kubernetes condition (metav1.Condition), as the API server stores it. */
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+  observedGeneration?: number;
+}
 
 /** What a reconciler decides about one condition; the timestamps are the helper's business. */
 export interface ConditionUpdate {

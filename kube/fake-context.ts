@@ -1,4 +1,4 @@
-import { isManaged } from '../core/istio/ownership.ts';
+import { isOwned } from './ownership.ts';
 import { specEqual } from '../lib/spec-equal.ts';
 import { ConflictError, type ApplyOptions } from './apply.ts';
 import { id, keyString, kindInfo } from './kinds.ts';
@@ -156,7 +156,7 @@ export class FakeCluster {
     const kind = { apiVersion: obj.apiVersion, kind: obj.kind };
     const key = { namespace: namespaceOf(obj), name: obj.metadata.name };
     const live = this.get(kind, key);
-    if (live && !isManaged(live.metadata) && opts.adopt !== true) throw new ConflictError(kind, key, 'apply');
+    if (live && !isOwned(live.metadata) && opts.adopt !== true) throw new ConflictError(kind, key, 'apply');
     let outcome: ApplyOutcome = 'unchanged';
     if (!live || !liveMatches(live, obj, kindInfo(kind).specCompare)) {
       // Server-side apply: our labels, annotations and owner references join the live ones.
@@ -177,7 +177,7 @@ export class FakeCluster {
   #delete(kind: KindRef, key: ObjectKey): void {
     const live = this.get(kind, key);
     if (!live) return;
-    if (!isManaged(live.metadata)) throw new ConflictError(kind, key, 'delete');
+    if (!isOwned(live.metadata)) throw new ConflictError(kind, key, 'delete');
     this.remove(kind, key);
     this.#record({ verb: 'delete', kind: kind.kind, namespace: key.namespace, name: key.name, body: live });
   }
@@ -213,7 +213,7 @@ export class FakeCluster {
   }
 
   #visible(kind: KindRef, obj: KubeObject): boolean {
-    return !kindInfo(kind).managedOnly || isManaged(obj.metadata);
+    return !kindInfo(kind).managedOnly || isOwned(obj.metadata);
   }
 
   #key(kind: KindRef, key: ObjectKey): string {

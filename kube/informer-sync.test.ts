@@ -1,7 +1,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { Informer } from './informer.ts';
-import { ROUTER } from './kinds.ts';
+import { ROUTER } from '../controllers/scheme.ts';
 import { KubeClient } from './kube-client.ts';
 import { createLogger } from './logger.ts';
 

@@ -1,14 +1,6 @@
-import { API_VERSION } from '../api/meta.ts';
-import { ISTIO_NETWORKING, ISTIO_NETWORKING_ALPHA } from '../core/istio/types.ts';
 import type { KindRef, ObjectKey } from './types.ts';
 
-/** The KindRefs the runtime knows how to reach; reconcilers import these instead of spelling them. */
-export const ROUTER: KindRef = { apiVersion: API_VERSION, kind: 'Router' };
-export const ISTIO_FILTER: KindRef = { apiVersion: API_VERSION, kind: 'IstioFilter' };
-export const RATE_LIMIT: KindRef = { apiVersion: API_VERSION, kind: 'RateLimit' };
-export const VIRTUAL_SERVICE: KindRef = { apiVersion: ISTIO_NETWORKING, kind: 'VirtualService' };
-export const DESTINATION_RULE: KindRef = { apiVersion: ISTIO_NETWORKING, kind: 'DestinationRule' };
-export const ENVOY_FILTER: KindRef = { apiVersion: ISTIO_NETWORKING_ALPHA, kind: 'EnvoyFilter' };
+/** Kubernetes' own kinds the runtime uses itself (Service, Lease, Event) or applies on a user's behalf. */
 export const SERVICE: KindRef = { apiVersion: 'v1', kind: 'Service' };
 export const LEASE: KindRef = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease' };
 export const EVENT: KindRef = { apiVersion: 'v1', kind: 'Event' };
@@ -20,8 +12,8 @@ export const CRD: KindRef = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'Cust
 export interface KindInfo {
   plural: string;
   /**
-   * Objects Switchyard generates are watched with the managed-by label selector only, which keeps
-   * the caches bounded to our own objects instead of every Service in the cluster.
+   * Generated objects are watched with the ownership label selector only (kube/ownership.ts), which
+   * keeps the caches bounded to the caller's own objects instead of every Service in the cluster.
    */
   managedOnly: boolean;
   /**
@@ -35,30 +27,34 @@ export interface KindInfo {
   clusterScoped?: true;
 }
 
-const KIND_INFO: Record<string, KindInfo> = {
-  [id(ROUTER)]: { plural: 'routers', managedOnly: false, specCompare: 'exact' },
-  [id(ISTIO_FILTER)]: { plural: 'istiofilters', managedOnly: false, specCompare: 'exact' },
-  [id(RATE_LIMIT)]: { plural: 'ratelimits', managedOnly: false, specCompare: 'exact' },
-  [id(VIRTUAL_SERVICE)]: { plural: 'virtualservices', managedOnly: true, specCompare: 'exact' },
-  [id(DESTINATION_RULE)]: { plural: 'destinationrules', managedOnly: true, specCompare: 'exact' },
-  [id(ENVOY_FILTER)]: { plural: 'envoyfilters', managedOnly: true, specCompare: 'exact' },
-  [id(SERVICE)]: { plural: 'services', managedOnly: true, specCompare: 'subset' },
-  [id(LEASE)]: { plural: 'leases', managedOnly: false, specCompare: 'exact' },
-  [id(EVENT)]: { plural: 'events', managedOnly: false, specCompare: 'exact' },
-  [id(NAMESPACE)]: { plural: 'namespaces', managedOnly: false, specCompare: 'exact', clusterScoped: true },
-  [id(CRD)]: { plural: 'customresourcedefinitions', managedOnly: false, specCompare: 'exact', clusterScoped: true },
-  'v1/ServiceAccount': { plural: 'serviceaccounts', managedOnly: false, specCompare: 'exact' },
-  'rbac.authorization.k8s.io/v1/ClusterRole': { plural: 'clusterroles', managedOnly: false, specCompare: 'exact', clusterScoped: true },
-  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': { plural: 'clusterrolebindings', managedOnly: false, specCompare: 'exact', clusterScoped: true },
-  'rbac.authorization.k8s.io/v1/Role': { plural: 'roles', managedOnly: false, specCompare: 'exact' },
-  'rbac.authorization.k8s.io/v1/RoleBinding': { plural: 'rolebindings', managedOnly: false, specCompare: 'exact' },
-  // The live-mesh harness registers loopback backends and the gateway through these.
-  [`${ISTIO_NETWORKING}/Gateway`]: { plural: 'gateways', managedOnly: false, specCompare: 'exact' },
-  [`${ISTIO_NETWORKING}/ServiceEntry`]: { plural: 'serviceentries', managedOnly: false, specCompare: 'exact' },
-  [`${ISTIO_NETWORKING}/WorkloadEntry`]: { plural: 'workloadentries', managedOnly: false, specCompare: 'exact' },
-  [`${ISTIO_NETWORKING}/Sidecar`]: { plural: 'sidecars', managedOnly: false, specCompare: 'exact' },
-  'security.istio.io/v1/PeerAuthentication': { plural: 'peerauthentications', managedOnly: false, specCompare: 'exact' },
-};
+/**
+ * The kinds the runtime can reach: Kubernetes' own here; callers add theirs with registerKinds
+ * (custom resources, Istio kinds), the way controller-runtime callers build a Scheme.
+ */
+const KIND_INFO = new Map<string, KindInfo>([
+  [id(SERVICE), { plural: 'services', managedOnly: true, specCompare: 'subset' }],
+  [id(LEASE), { plural: 'leases', managedOnly: false, specCompare: 'exact' }],
+  [id(EVENT), { plural: 'events', managedOnly: false, specCompare: 'exact' }],
+  [id(NAMESPACE), { plural: 'namespaces', managedOnly: false, specCompare: 'exact', clusterScoped: true }],
+  [id(CRD), { plural: 'customresourcedefinitions', managedOnly: false, specCompare: 'exact', clusterScoped: true }],
+  ['v1/ServiceAccount', { plural: 'serviceaccounts', managedOnly: false, specCompare: 'exact' }],
+  ['rbac.authorization.k8s.io/v1/ClusterRole', { plural: 'clusterroles', managedOnly: false, specCompare: 'exact', clusterScoped: true }],
+  ['rbac.authorization.k8s.io/v1/ClusterRoleBinding', { plural: 'clusterrolebindings', managedOnly: false, specCompare: 'exact', clusterScoped: true }],
+  ['rbac.authorization.k8s.io/v1/Role', { plural: 'roles', managedOnly: false, specCompare: 'exact' }],
+  ['rbac.authorization.k8s.io/v1/RoleBinding', { plural: 'rolebindings', managedOnly: false, specCompare: 'exact' }],
+]);
+
+/**
+ * Adds kinds to the runtime. Registering a kind again with the same info is a no-op; with a
+ * different one it throws naming the kind (two callers disagreeing is a programming error).
+ */
+export function registerKinds(kinds: readonly { kind: KindRef; info: KindInfo }[]): void {
+  for (const { kind, info } of kinds) {
+    const known = KIND_INFO.get(id(kind));
+    if (known && JSON.stringify(known) !== JSON.stringify(info)) throw new Error(`kind ${id(kind)} is already registered with ${JSON.stringify(known)}; refusing ${JSON.stringify(info)}`);
+    KIND_INFO.set(id(kind), { ...info });
+  }
+}
 
 /** `apiVersion/kind`, the identity of a KindRef. */
 export function id(kind: KindRef): string {
@@ -67,8 +63,8 @@ export function id(kind: KindRef): string {
 
 /** What the runtime knows about a kind; throws naming the kind when it is not one of ours. */
 export function kindInfo(kind: KindRef): KindInfo {
-  const info = KIND_INFO[id(kind)];
-  if (!info) throw new Error(`kind ${id(kind)} is not known to the runtime; known: ${Object.keys(KIND_INFO).sort().join(', ')}`);
+  const info = KIND_INFO.get(id(kind));
+  if (!info) throw new Error(`kind ${id(kind)} is not registered with the runtime (registerKinds); known: ${[...KIND_INFO.keys()].sort().join(', ')}`);
   return info;
 }
 

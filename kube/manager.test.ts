@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ISTIO_FILTER, ROUTER, VIRTUAL_SERVICE } from './kinds.ts';
+import { ISTIO_FILTER, ROUTER, VIRTUAL_SERVICE } from '../controllers/scheme.ts';
 import { eventKeys } from './manager.ts';
 import type { Cache, ControllerSpec, KubeObject } from './types.ts';
 

@@ -2,7 +2,6 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../core/istio/types.ts';
 import { Applier } from './apply.ts';
 import { InformerCache } from './cache.ts';
 import { ControllerRunner, keyOfObject } from './controller-runner.ts';
@@ -10,6 +9,7 @@ import { EventRecorder } from './events.ts';
 import { closeServer, serverPort, startHttpServer } from './http-server.ts';
 import { Informer } from './informer.ts';
 import { id, keyString, kindInfo } from './kinds.ts';
+import { ownedSelector } from './ownership.ts';
 import { KubeClient } from './kube-client.ts';
 import { LeaderElector } from './leader-election.ts';
 import { createLogger } from './logger.ts';
@@ -82,7 +82,7 @@ export class Manager {
   }
 
   #addInformer(kind: KindRef): void {
-    const labelSelector = kindInfo(kind).managedOnly ? `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}` : undefined;
+    const labelSelector = kindInfo(kind).managedOnly ? ownedSelector() : undefined;
     const informer = new Informer({
       client: this.client,
       kind,

@@ -11,7 +11,7 @@ import { applyObjects, readObjects } from '../kube/apply-as-user.ts';
 import type { DesiredRouting } from '../core/plan/make-before-break.ts';
 import { specEqual } from '../lib/spec-equal.ts';
 import { routerRouting } from '../core/router/router-routing.ts';
-import { ROUTER, resourcePath } from '../kube/kinds.ts';
+import { ROUTER, resourcePath } from '../controllers/scheme.ts';
 import { KubeClient, loadKubeConfig } from '../kube/kube-client.ts';
 import { startControlPlane, type ControlPlane } from '../dev/control-plane.ts';
 import { startControllerProcess, type ControllerProcess } from '../dev/controller-process.ts';

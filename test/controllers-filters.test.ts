@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { API_VERSION } from '../api/meta.ts';
 import type { IstioFilterSpec } from '../api/istio-filter.ts';
-import { ENVOY_FILTER, RATE_LIMIT, resourcePath } from '../kube/kinds.ts';
+import { ENVOY_FILTER, RATE_LIMIT, resourcePath } from '../controllers/scheme.ts';
 import type { Manager } from '../kube/manager.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { eventually } from './support/eventually.ts';

@@ -5,7 +5,7 @@
 import { HttpMethod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referencedSubsets } from '../core/plan/referenced-subsets.ts';
-import { EVENT, ROUTER, VIRTUAL_SERVICE, resourcePath } from '../kube/kinds.ts';
+import { EVENT, ROUTER, VIRTUAL_SERVICE, resourcePath } from '../controllers/scheme.ts';
 import { CONTENT_TYPE } from '../kube/kube-client.ts';
 import type { Manager } from '../kube/manager.ts';
 import type { KubeObject } from '../kube/types.ts';

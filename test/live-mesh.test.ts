@@ -10,7 +10,7 @@ import { SERVICE, WORKLOADS } from '../bench/mesh/series.ts';
 import { istiodVerifier } from '../controllers/router/verify/istiod-verifier.ts';
 import { clusterName } from '../controllers/router/verify/xds-expectation.ts';
 import { applyObjects, readObjects } from '../kube/apply-as-user.ts';
-import { resourcePath, ROUTER } from '../kube/kinds.ts';
+import { resourcePath, ROUTER } from '../controllers/scheme.ts';
 import { KubeClient, loadKubeConfig } from '../kube/kube-client.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { startControlPlane, type ControlPlane } from '../dev/control-plane.ts';

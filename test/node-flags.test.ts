@@ -9,7 +9,7 @@ const root = join(import.meta.dirname, '..');
 describe('controller V8 flags', () => {
   it('npm start uses them', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.start).toBe(`node ${CONTROLLER_NODE_FLAGS.join(' ')} controllers/main.ts`);
+    expect(pkg.scripts.start).toBe(`node ${CONTROLLER_NODE_FLAGS.join(' ')} dev/start.ts`);
   });
 
   it('the controllers Deployment uses them', () => {

@@ -4,7 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { filterController } from '../controllers/filters/filter-controller.ts';
 import { routerController } from '../controllers/router/router-controller.ts';
-import { LEADER_ELECTION_PERMISSIONS, requiredPermissions, type Permission } from '../kube/permissions.ts';
+import { LEADER_ELECTION_PERMISSIONS, requiredPermissions, type Permission } from '../controllers/permissions.ts';
 import { rateLimitController } from '../controllers/ratelimit/rate-limit-controller.ts';
 
 interface Rule {

@@ -8,7 +8,7 @@ import { Applier, ConflictError } from '../kube/apply.ts';
 import { InformerCache } from '../kube/cache.ts';
 import { EventRecorder } from '../kube/events.ts';
 import { Informer } from '../kube/informer.ts';
-import { ROUTER, SERVICE, VIRTUAL_SERVICE, resourcePath } from '../kube/kinds.ts';
+import { ROUTER, SERVICE, VIRTUAL_SERVICE, resourcePath } from '../controllers/scheme.ts';
 import { CONTENT_TYPE, KubeClient, loadKubeConfig, type RequestOptions } from '../kube/kube-client.ts';
 import { silentLogger } from '../kube/logger.ts';
 import { writeStatus } from '../kube/status.ts';

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { Applier } from '../kube/apply.ts';
 import { InformerCache } from '../kube/cache.ts';
 import { Informer, type InformerEventType } from '../kube/informer.ts';
-import { LEASE, ROUTER, VIRTUAL_SERVICE, resourcePath } from '../kube/kinds.ts';
+import { LEASE, ROUTER, VIRTUAL_SERVICE, resourcePath } from '../controllers/scheme.ts';
 import { CONTENT_TYPE, KubeClient, loadKubeConfig } from '../kube/kube-client.ts';
 import { microTime } from '../kube/leader-election.ts';
 import { silentLogger } from '../kube/logger.ts';

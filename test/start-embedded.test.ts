@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const MAIN = join(import.meta.dirname, '..', 'controllers', 'main.ts');
+const MAIN = join(import.meta.dirname, '..', 'dev', 'start.ts');
 
 /** `npm start` with no cluster: the newcomer's first experience, end to end on the real parts. */
 describe('npm start (embedded default)', () => {

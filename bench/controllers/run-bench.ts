@@ -15,9 +15,9 @@ import { startControlPlane } from '../../dev/control-plane.ts';
 import { startControllerProcess, type ControllerProcess } from '../../dev/controller-process.ts';
 import { applyObjects, readObjects } from '../../kube/apply-as-user.ts';
 import { KubeClient, loadKubeConfig } from '../../kube/kube-client.ts';
-import { applyAsUser, benchFilter, benchRouter, createNamespaces, fleet, forEachParallel } from '../../controllers/bench/bench-fleet.ts';
-import { peakRssMiB } from '../../controllers/bench/bench-observe.ts';
-import { editLatencies, idleResync, waitFleetSynced, type IdleResync } from '../../controllers/bench/bench-phases.ts';
+import { applyAsUser, benchFilter, benchRouter, createNamespaces, fleet, forEachParallel } from './bench-fleet.ts';
+import { peakRssMiB } from './bench-observe.ts';
+import { editLatencies, idleResync, waitFleetSynced, type IdleResync } from './bench-phases.ts';
 
 const ROUTERS = Number(process.env.BENCH_ROUTERS ?? 2_000);
 const NAMESPACES = 4;

@@ -14,7 +14,7 @@ import { desiredSignatures, routeSignatures, virtualServicePath } from '../../co
 import { applyObject, applyObjects, readObjects } from '../../kube/apply-as-user.ts';
 import { HttpMethod } from '@kubernetes/client-node';
 import { KubeClient, loadKubeConfig } from '../../kube/kube-client.ts';
-import { DESTINATION_RULE, ISTIO_FILTER, resourcePath, ROUTER, VIRTUAL_SERVICE } from '../../kube/kinds.ts';
+import { DESTINATION_RULE, ISTIO_FILTER, resourcePath, ROUTER, VIRTUAL_SERVICE } from '../../controllers/scheme.ts';
 import type { KindRef, KubeObject } from '../../kube/types.ts';
 import { INITIAL, MIRROR, mirrorFilter, routerSpec, SANDBOX, series, SERVICE, WORKLOADS, type State } from './series.ts';
 import { startTraffic, type Sample } from './traffic.ts';

@@ -1,5 +1,6 @@
 import { appliedLimit } from '../../core/limits/applied-limit.ts';
-import type { CounterStore, HitRequest, HitResult } from '../../ratelimit/store/counter-store.ts';
+import type { HitRequest, HitResult } from '../../core/limits/hit.ts';
+import type { CounterStore } from '../../ratelimit/store/counter-store.ts';
 
 /**
  * A store that counts nothing and answers OK with the full limit remaining. The benchmark's

@@ -1,5 +1,5 @@
 import { filterTargetRouterKeys, routerHostOf } from '../router/router-controller.ts';
-import { ISTIO_FILTER, ROUTER } from '../../kube/kinds.ts';
+import { ISTIO_FILTER, ROUTER } from '../scheme.ts';
 import type { Cache, ControllerSpec, KubeObject, ObjectKey } from '../../kube/types.ts';
 import { filterReconciler } from './reconcile-filter.ts';
 

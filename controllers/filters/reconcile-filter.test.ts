@@ -5,7 +5,7 @@ import type { VirtualService } from '../../core/istio/types.ts';
 import { routerReconciler } from '../router/reconcile-router.ts';
 import { CANARY, filterObject, KEY, NS, routerObject, routingCluster, runUntilSettled, SETTLE_MS, writesSince } from '../router/reconcile-scenario.test-support.ts';
 import type { FakeCluster } from '../../kube/fake-context.ts';
-import { ISTIO_FILTER, ROUTER, VIRTUAL_SERVICE } from '../../kube/kinds.ts';
+import { ISTIO_FILTER, ROUTER, VIRTUAL_SERVICE } from '../scheme.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { filterReconciler } from './reconcile-filter.ts';
 

@@ -4,7 +4,7 @@ import { specProblemOf } from '../../core/spec-problem.ts';
 import { RenderError } from '../../core/router/render-error.ts';
 import { routerHostOf } from '../router/router-controller.ts';
 import { EXPIRY_MARGIN_MS, routerRouting } from '../../core/router/router-routing.ts';
-import { ISTIO_FILTER, ROUTER } from '../../kube/kinds.ts';
+import { ISTIO_FILTER, ROUTER } from '../scheme.ts';
 import type { Cache, KubeObject, ReconcileResult, Reconciler } from '../../kube/types.ts';
 import { detachedStatus, resultStatus } from './filter-status.ts';
 

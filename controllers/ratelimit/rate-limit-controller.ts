@@ -1,5 +1,5 @@
 import { OWNER_LABEL } from '../../core/istio/types.ts';
-import { ENVOY_FILTER, RATE_LIMIT } from '../../kube/kinds.ts';
+import { ENVOY_FILTER, RATE_LIMIT } from '../scheme.ts';
 import type { ControllerSpec, KubeObject, ObjectKey } from '../../kube/types.ts';
 import { rateLimitReconciler, type RateLimitReconcilerOptions } from './reconcile-rate-limit.ts';
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RateLimitSpec, RateLimitStatus } from '../../api/rate-limit.ts';
 import { FakeCluster } from '../../kube/fake-context.ts';
-import { ENVOY_FILTER, RATE_LIMIT } from '../../kube/kinds.ts';
+import { ENVOY_FILTER, RATE_LIMIT } from '../scheme.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { rateLimitOf, SEED_SPEC } from '../../core/ratelimit/rate-limit-fixture.test-support.ts';
 import { rateLimitReconciler } from './reconcile-rate-limit.ts';

@@ -4,7 +4,7 @@ import { MANAGED_BY_LABEL, OWNER_LABEL, type EnvoyFilter } from '../../core/isti
 import { applyOwned, OwnershipConflict } from '../reconcile/apply-owned.ts';
 import { mergeConditions, observed, type ConditionInput } from '../reconcile/conditions.ts';
 import { specProblemOf } from '../../core/spec-problem.ts';
-import { ENVOY_FILTER, RATE_LIMIT } from '../../kube/kinds.ts';
+import { ENVOY_FILTER, RATE_LIMIT } from '../scheme.ts';
 import type { KubeObject, ObjectKey, ReconcileContext, ReconcileResult, Reconciler } from '../../kube/types.ts';
 import { rateLimitDescriptor } from '../../core/ratelimit/descriptor.ts';
 import { RateLimitRenderError } from '../../core/ratelimit/render-error.ts';

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RouterStatus } from '../../api/router.ts';
 import type { FakeCluster } from '../../kube/fake-context.ts';
-import { ROUTER, VIRTUAL_SERVICE } from '../../kube/kinds.ts';
+import { ROUTER, VIRTUAL_SERVICE } from '../scheme.ts';
 import { routerReconciler } from './reconcile-router.ts';
 import { CANARY, KEY, routerObject, routingCluster, runUntilSettled, SETTLE_MS } from './reconcile-scenario.test-support.ts';
 import type { PropagationVerifier, VerifyOutcome, VerifyRequest } from './verify/istiod-verifier.ts';

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { RouterStatus } from '../../api/router.ts';
 import type { DestinationRule, VirtualService } from '../../core/istio/types.ts';
 import type { FakeCluster } from '../../kube/fake-context.ts';
-import { DESTINATION_RULE, ROUTER, VIRTUAL_SERVICE } from '../../kube/kinds.ts';
+import { DESTINATION_RULE, ROUTER, VIRTUAL_SERVICE } from '../scheme.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { routerReconciler } from './reconcile-router.ts';
 import {

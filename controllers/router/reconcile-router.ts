@@ -3,7 +3,7 @@ import { makeBeforeBreakPlan, type PlanStep } from '../../core/plan/make-before-
 import { applyOwned, OwnershipConflict } from '../reconcile/apply-owned.ts';
 import { specProblemOf } from '../../core/spec-problem.ts';
 import type { DestinationRule, VirtualService } from '../../core/istio/types.ts';
-import { DESTINATION_RULE, ISTIO_FILTER, ROUTER, SERVICE, VIRTUAL_SERVICE } from '../../kube/kinds.ts';
+import { DESTINATION_RULE, ISTIO_FILTER, ROUTER, SERVICE, VIRTUAL_SERVICE } from '../scheme.ts';
 import type { KindRef, KubeObject, ObjectKey, ReconcileContext, ReconcileResult, Reconciler } from '../../kube/types.ts';
 import { DEFAULT_PROPAGATION_TIMEOUT_MS, DEFAULT_SETTLE_DELAY_MS, propagationPolicy, type PropagationDefaults } from '../../core/router/propagation-policy.ts';
 import { RenderError } from '../../core/router/render-error.ts';

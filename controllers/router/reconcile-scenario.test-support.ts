@@ -6,7 +6,7 @@ import { isManaged } from '../../core/istio/ownership.ts';
 import type { DestinationRule, VirtualService } from '../../core/istio/types.ts';
 import { referencedSubsets } from '../../core/plan/referenced-subsets.ts';
 import { FakeCluster } from '../../kube/fake-context.ts';
-import { DESTINATION_RULE, ROUTER, VIRTUAL_SERVICE } from '../../kube/kinds.ts';
+import { DESTINATION_RULE, ROUTER, VIRTUAL_SERVICE } from '../scheme.ts';
 import type { KubeObject, ObjectKey, ReconcileResult, Reconciler } from '../../kube/types.ts';
 
 export const NS = 'shop';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chainSiblings, filterController, filtersOfRouter } from '../filters/filter-controller.ts';
 import { FakeCluster } from '../../kube/fake-context.ts';
-import { DESTINATION_RULE, ISTIO_FILTER, ROUTER, SERVICE, VIRTUAL_SERVICE } from '../../kube/kinds.ts';
+import { DESTINATION_RULE, ISTIO_FILTER, ROUTER, SERVICE, VIRTUAL_SERVICE } from '../scheme.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { ownerRateLimitKeys, rateLimitController } from '../ratelimit/rate-limit-controller.ts';
 import { CANARY, filterObject, NS, routerObject } from './reconcile-scenario.test-support.ts';

@@ -1,5 +1,5 @@
 import { OWNER_LABEL } from '../../core/istio/types.ts';
-import { DESTINATION_RULE, ISTIO_FILTER, ROUTER, SERVICE, VIRTUAL_SERVICE } from '../../kube/kinds.ts';
+import { DESTINATION_RULE, ISTIO_FILTER, ROUTER, SERVICE, VIRTUAL_SERVICE } from '../scheme.ts';
 import type { Cache, ControllerSpec, KubeObject, ObjectKey } from '../../kube/types.ts';
 import { routerReconciler, type RouterReconcilerOptions } from './reconcile-router.ts';
 import { routerHost } from '../../core/router/subset-name.ts';

@@ -1,5 +1,5 @@
 import type { Unit } from '../../api/rate-limit.ts';
-import type { HitRequest } from '../../ratelimit/store/counter-store.ts';
+import type { HitRequest } from './hit.ts';
 
 /** The limit a descriptor is counted against. */
 export interface AppliedLimit {

@@ -1,5 +1,5 @@
 import type { Unit } from '../../api/rate-limit.ts';
-import type { HitResult } from '../../ratelimit/store/counter-store.ts';
+import type { HitResult } from './hit.ts';
 import { isNearLimit } from './near-limit.ts';
 import { unitMs } from './units.ts';
 

@@ -1,4 +1,4 @@
-import type { HitResult } from '../../ratelimit/store/counter-store.ts';
+import type { HitResult } from './hit.ts';
 import { isNearLimit } from './near-limit.ts';
 
 /**

@@ -2,8 +2,12 @@ import { istioFilter, type IstioFilter } from '../../api/istio-filter.ts';
 import type { Router } from '../../api/router.ts';
 import { filtersTargeting, layerFilters, type FilterResult } from '../filters/layer-filters.ts';
 import type { DesiredRouting } from '../plan/make-before-break.ts';
-import type { KubeObject } from '../../kube/types.ts';
 import { renderRouter, type RouterObjects } from './render-router.ts';
+
+/** An object as an informer cache holds it: only its deletion mark is read before the schema parse. */
+export interface CachedObject {
+  metadata: { deletionTimestamp?: string };
+}
 
 /** What one Router should look like now: its base objects, the layered pair, and each filter's outcome. */
 export interface RouterRouting {
@@ -20,7 +24,7 @@ export interface RouterRouting {
  * outcome) make, so they never disagree. `cachedFilters` may hold any filters of the namespace.
  * @throws RenderError when the Router cannot be rendered.
  */
-export function routerRouting(router: Router, cachedFilters: readonly KubeObject[], now: Date): RouterRouting {
+export function routerRouting(router: Router, cachedFilters: readonly CachedObject[], now: Date): RouterRouting {
   const base = renderRouter(router);
   const filters = filtersTargeting(router, usableFilters(cachedFilters));
   const layered = layerFilters(base, filters, now);
@@ -38,10 +42,10 @@ export function routerRouting(router: Router, cachedFilters: readonly KubeObject
  * Routers × hundreds of filters). Caches replace an object on every change, so a stale entry is
  * never hit; null marks a filter failing its schema.
  */
-const parsedFilters = new WeakMap<KubeObject, IstioFilter | null>();
+const parsedFilters = new WeakMap<CachedObject, IstioFilter | null>();
 
 /** Filters that parse against the schema and are not being deleted. */
-export function usableFilters(objects: readonly KubeObject[]): IstioFilter[] {
+export function usableFilters(objects: readonly CachedObject[]): IstioFilter[] {
   const out: IstioFilter[] = [];
   for (const obj of objects) {
     if (obj.metadata.deletionTimestamp !== undefined) continue;

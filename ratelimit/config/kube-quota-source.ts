@@ -2,12 +2,16 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { rateLimit, type RateLimit } from '../../api/rate-limit.ts';
 import { specProblemOf } from '../../core/spec-problem.ts';
 import { Informer } from '../../kube/informer.ts';
-import { RATE_LIMIT } from '../../kube/kinds.ts';
+import { RATE_LIMIT, SWITCHYARD_KINDS } from '../../core/scheme.ts';
+import { registerKinds } from '../../kube/kinds.ts';
 import { KubeClient } from '../../kube/kube-client.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { buildQuotaTable } from '../../core/ratelimit/quota-table.ts';
 import type { Logger } from '../service/json-logger.ts';
 import { QuotaSnapshotHolder, snapshotFromTable } from './quota-source.ts';
+
+// The service watches RateLimits only; the runtime must know the kind before it can list it.
+registerKinds(SWITCHYARD_KINDS.filter((r) => r.kind === RATE_LIMIT));
 
 /** Edits often arrive in bursts (kubectl apply -f dir/); one rebuild per burst is enough. */
 export const REBUILD_DEBOUNCE_MS = 100;

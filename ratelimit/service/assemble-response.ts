@@ -1,4 +1,4 @@
-import type { HitResult } from '../store/counter-store.ts';
+import type { HitResult } from '../../core/limits/hit.ts';
 import type { DescriptorPlan } from './descriptor-plan.ts';
 import { rateLimitHeaders, type HeaderSource } from './rate-limit-headers.ts';
 import type { RlsDescriptorStatus, RlsDuration, RlsResponse } from './rls-types.ts';

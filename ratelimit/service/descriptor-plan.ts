@@ -1,7 +1,7 @@
 import type { Unit } from '../../api/rate-limit.ts';
 import type { MatchedQuota, QuotaIndex } from '../config/quota-index.ts';
 import type { QuotaEntry } from '../../core/ratelimit/quota-table.ts';
-import type { HitRequest } from '../store/counter-store.ts';
+import type { HitRequest } from '../../core/limits/hit.ts';
 import type { RlsRequest } from './rls-types.ts';
 
 /** What the service does with one descriptor before asking the store. */

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { QuotaTableSource } from '../config/quota-source.ts';
 import type { QuotaEntry } from '../../core/ratelimit/quota-table.ts';
-import { StoreUnavailableError, type CounterStore, type HitRequest, type HitResult } from '../store/counter-store.ts';
+import type { HitRequest, HitResult } from '../../core/limits/hit.ts';
+import { StoreUnavailableError, type CounterStore } from '../store/counter-store.ts';
 import { withDeadline } from '../store/deadline.ts';
 import { assembleResponse, failureModeResponse } from './assemble-response.ts';
 import { planDescriptors, type DescriptorPlan } from './descriptor-plan.ts';

@@ -2,7 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import type { Unit } from '../../api/rate-limit.ts';
 import type { QuotaTableSource } from '../config/quota-source.ts';
 import { loadServices } from '../proto/load-protos.ts';
-import { StoreUnavailableError, type CounterStore, type HitRequest, type HitResult } from '../store/counter-store.ts';
+import type { HitRequest, HitResult } from '../../core/limits/hit.ts';
+import { StoreUnavailableError, type CounterStore } from '../store/counter-store.ts';
 import { startRateLimitService, type RateLimitServiceOptions, type RunningRateLimitService } from './rate-limit-service.ts';
 
 const UNIT_MS: Record<Unit, number> = { SECOND: 1_000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000 };

@@ -2,7 +2,7 @@ import { appliedLimit } from '../../core/limits/applied-limit.ts';
 import { fixedWindowKey, tokenBucketKey } from '../../core/limits/counter-key.ts';
 import { fixedWindow, type Window } from '../../core/limits/fixed-window.ts';
 import { unitMs } from '../../core/limits/units.ts';
-import type { HitRequest } from './counter-store.ts';
+import type { HitRequest } from '../../core/limits/hit.ts';
 
 /** What a store does for one HitRequest: which key, which algorithm, which limit. */
 export type HitPlan =

@@ -1,6 +1,7 @@
 import { countWindow, decideWindow } from '../../core/limits/fixed-window.ts';
 import { decideGcra, gcra, type Tat } from '../../core/limits/gcra.ts';
-import type { CounterStore, HitRequest, HitResult } from './counter-store.ts';
+import type { HitRequest, HitResult } from '../../core/limits/hit.ts';
+import type { CounterStore } from './counter-store.ts';
 import { planHit, type HitPlan } from './hit-plan.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { countWindow, decideWindow } from '../../core/limits/fixed-window.ts';
 import { decideGcra, gcra, type Tat } from '../../core/limits/gcra.ts';
-import type { HitResult } from './counter-store.ts';
+import type { HitResult } from '../../core/limits/hit.ts';
 import type { HitPlan } from './hit-plan.ts';
 
 /**

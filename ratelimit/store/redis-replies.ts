@@ -1,6 +1,6 @@
 import { decideWindow } from '../../core/limits/fixed-window.ts';
 import { decideGcra, type Tat } from '../../core/limits/gcra.ts';
-import type { HitResult } from './counter-store.ts';
+import type { HitResult } from '../../core/limits/hit.ts';
 import type { HitPlan } from './hit-plan.ts';
 
 /** A decision read from a script reply, with the lower bound it proves for the over-limit cache. */

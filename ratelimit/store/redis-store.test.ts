@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisInstance } from '../../dev/redis.ts';
 import type { QuotaEntry } from '../../core/ratelimit/quota-table.ts';
-import type { HitRequest, HitResult } from './counter-store.ts';
+import type { HitRequest, HitResult } from '../../core/limits/hit.ts';
 import { MemoryStore } from './memory-store.ts';
 import { RedisStore, type RedisStoreOptions } from './redis-store.ts';
 import { NOW, codes, hitOf, quota } from './store-fixture.test-support.ts';

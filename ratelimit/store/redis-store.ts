@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { coalesce, type Group, type Waiting } from './coalesce.ts';
-import { StoreUnavailableError, type CounterStore, type HitRequest, type HitResult } from './counter-store.ts';
+import type { HitRequest, HitResult } from '../../core/limits/hit.ts';
+import { StoreUnavailableError, type CounterStore } from './counter-store.ts';
 import { withDeadline } from './deadline.ts';
 import { planHit } from './hit-plan.ts';
 import { OverLimitCache } from './over-limit-cache.ts';

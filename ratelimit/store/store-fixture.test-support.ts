@@ -1,5 +1,5 @@
 import type { QuotaEntry } from '../../core/ratelimit/quota-table.ts';
-import type { HitRequest } from './counter-store.ts';
+import type { HitRequest } from '../../core/limits/hit.ts';
 
 /** 2023-11-14T22:13:20.000Z: the start of a second, 20 s into its minute. */
 export const NOW = 1_700_000_000_000;

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../../kube/kube-client.ts';
-import { DESTINATION_RULE, VIRTUAL_SERVICE, resourcePath } from '../../kube/kinds.ts';
+import { DESTINATION_RULE, VIRTUAL_SERVICE, resourcePath } from '../../controllers/scheme.ts';
 import type { DestinationRule, VirtualService } from '../../core/istio/types.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { referencedSubsets } from '../../core/plan/referenced-subsets.ts';

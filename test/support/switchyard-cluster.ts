@@ -6,7 +6,7 @@ import { applyObject, applyObjects, readObjects } from '../../kube/apply-as-user
 import type { DestinationRule, VirtualService } from '../../core/istio/types.ts';
 import { filterController } from '../../controllers/filters/filter-controller.ts';
 import { routerController } from '../../controllers/router/router-controller.ts';
-import { DESTINATION_RULE, ISTIO_FILTER, RATE_LIMIT, ROUTER, VIRTUAL_SERVICE, resourcePath } from '../../kube/kinds.ts';
+import { DESTINATION_RULE, ISTIO_FILTER, RATE_LIMIT, ROUTER, VIRTUAL_SERVICE, resourcePath } from '../../controllers/scheme.ts';
 import { CONTENT_TYPE, KubeClient, loadKubeConfig } from '../../kube/kube-client.ts';
 import { silentLogger } from '../../kube/logger.ts';
 import { Manager, type ManagerOptions } from '../../kube/manager.ts';

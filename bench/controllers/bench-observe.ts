@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Router } from '../../api/router.ts';
 import type { VirtualService } from '../../core/istio/types.ts';
-import { DESTINATION_RULE, ISTIO_FILTER, ROUTER, VIRTUAL_SERVICE, resourcePath } from '../../kube/kinds.ts';
+import { DESTINATION_RULE, ISTIO_FILTER, ROUTER, VIRTUAL_SERVICE, resourcePath } from '../../controllers/scheme.ts';
 import type { KubeClient } from '../../kube/kube-client.ts';
 import type { KindRef, KubeObject } from '../../kube/types.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../core/istio/types.ts';

@@ -1,9 +1,10 @@
-import { ENVOY_FILTER, EVENT, LEASE, RATE_LIMIT, ROUTER, SERVICE, kindInfo } from './kinds.ts';
+import { kindInfo } from '../kube/kinds.ts';
+import { ENVOY_FILTER, EVENT, LEASE, RATE_LIMIT, ROUTER, SERVICE } from './scheme.ts';
 
 /** Kinds whose generated objects point back at them with a controller ownerReference. */
 const OWNER_KINDS = [ROUTER, RATE_LIMIT];
-import { watchedKinds } from './manager.ts';
-import type { ControllerSpec, KindRef } from './types.ts';
+import { watchedKinds } from '../kube/manager.ts';
+import type { ControllerSpec, KindRef } from '../kube/types.ts';
 
 /** One RBAC grant: API group, resource (incl. subresource) and verb. */
 export interface Permission {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { VirtualService } from '../../core/istio/types.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../core/istio/types.ts';
 import { Informer } from '../../kube/informer.ts';
-import { VIRTUAL_SERVICE } from '../../kube/kinds.ts';
+import { VIRTUAL_SERVICE } from '../../controllers/scheme.ts';
 import type { KubeClient } from '../../kube/kube-client.ts';
 import { silentLogger } from '../../kube/logger.ts';
 import { applyAsUser, benchRouter, type FleetMember } from './bench-fleet.ts';

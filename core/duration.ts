@@ -1,4 +1,4 @@
-import { DURATION } from '../../api/meta.ts';
+import { DURATION } from '../api/meta.ts';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
