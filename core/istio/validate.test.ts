@@ -46,7 +46,7 @@ describe('validateIstioObject accepts', () => {
       'a DestinationRule with subsets and a traffic policy',
       dr({
         host: 'checkout',
-        // proxyProtocol and idleTimeout are newer than the package schema (see ISTIO_CRD_ADDITIONS).
+        // proxyProtocol and idleTimeout: fields of current Istio CRDs (core/istio/schemas/).
         trafficPolicy: { connectionPool: { tcp: { maxConnections: 100, idleTimeout: '1h' } }, loadBalancer: { simple: 'ROUND_ROBIN' }, proxyProtocol: { version: 'V2' } },
         subsets: [{ name: 'stable', labels: { version: 'v1' } }],
       }),

@@ -101,7 +101,10 @@ export function validateAgainstIstioCrd(obj: unknown): string[] {
   });
 }
 
-/** Asserts that both the package-based and the CRD-based validators find nothing wrong with `obj`. */
+/**
+ * Asserts that both core/istio/validate.ts (its problems labelled `package:`) and the validator
+ * compiled here straight from the CRD file (`crd:`) find nothing wrong with `obj`.
+ */
 export function expectValidIstio(obj: unknown): void {
   const packageIssues = validateIstioObject(obj).map((i) => `${i.path}: ${i.message}`);
   const apiVersion = (obj as { apiVersion?: unknown } | null)?.apiVersion;
