@@ -15,6 +15,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { loadKubeConfig } from '../kube/kube-client.ts';
+import { createProcessRegistry } from '../kube/metrics.ts';
 import { Manager, stopOnSignals } from '../kube/manager.ts';
 import { controllerSet } from './controller-set.ts';
 import { CONTROLLER_USAGE, UsageError, parseControllerArgs, type ControllerArgs } from './controller-args.ts';
@@ -24,7 +25,7 @@ export const LEADER_LEASE = { namespace: 'switchyard-system', name: 'switchyard-
 
 /** Runs the controllers against the configured cluster until SIGINT/SIGTERM; resolves to the exit code. */
 export async function runControllers(args: ControllerArgs): Promise<number> {
-  const { controllers, metrics } = controllerSet(args);
+  const { controllers, metrics } = controllerSet(args, createProcessRegistry());
   const manager = new Manager({
     kubeConfig: loadKubeConfig({ path: args.kubeconfig }),
     controllers,

@@ -12,6 +12,7 @@
 import { CONTROLLER_USAGE, UsageError, parseControllerArgs, type ControllerArgs } from '../controllers/controller-args.ts';
 import { controllerSet } from '../controllers/controller-set.ts';
 import { runControllers } from '../controllers/main.ts';
+import { createProcessRegistry } from '../kube/metrics.ts';
 import { runEmbedded } from './embedded/run-embedded.ts';
 
 async function start(argv: readonly string[]): Promise<number> {
@@ -24,8 +25,9 @@ async function start(argv: readonly string[]): Promise<number> {
     return 2;
   }
   if (!args.embedded) return runControllers(args);
-  const { controllers } = controllerSet(args);
-  return runEmbedded({ controllers, httpPort: args.httpPort, exitWhenReady: args.exitWhenReady });
+  // One process, one registry: the controllers and the rate-limit service both record into it.
+  const { controllers, metrics } = controllerSet(args, createProcessRegistry());
+  return runEmbedded({ controllers, metrics, httpPort: args.httpPort, exitWhenReady: args.exitWhenReady });
 }
 
 start(process.argv.slice(2)).then(

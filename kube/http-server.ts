@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { METRICS_CONTENT_TYPE, type Registry } from './metrics.ts';
+import type { Registry } from 'prom-client';
 
 export interface ProbeState {
   /** Liveness: false only when the process should be restarted. */
@@ -27,7 +27,10 @@ export async function startHttpServer(port: number, host: string, probes: ProbeS
       const { ready, detail } = probes.ready();
       res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(`${detail}\n`);
     } else if (path === '/metrics') {
-      res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE }).end(registry.render());
+      registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+        (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`collecting metrics failed: ${(err as Error).message}\n`),
+      );
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     }

@@ -1,3 +1,4 @@
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import type { Logger } from './types.ts';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -6,7 +7,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export interface LoggerOptions {
   /** Lowest level written. Default: $LOG_LEVEL, else `info`. */
   level?: LogLevel;
-  /** Where each JSON line goes. Default: process.stdout. */
+  /** Where each JSON line goes (without its newline), synchronously. Default: process.stdout. */
   write?: (line: string) => void;
   /** Clock for the `time` field. Default: the system clock. */
   now?: () => Date;
@@ -20,34 +21,50 @@ export function levelFromEnv(env: Record<string, string | undefined> = process.e
   throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
 }
 
-/** Errors are not JSON-serialisable as such; keep their message and name. */
-function plain(value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message };
-  return value;
+/** Errors are not JSON-serialisable as such; keep their name and message (top-level fields). */
+function plainErrors(fields: Record<string, unknown>): Record<string, unknown> {
+  let plain = fields;
+  for (const key in fields) {
+    const value = fields[key];
+    if (!(value instanceof Error)) continue;
+    if (plain === fields) plain = { ...fields }; // never change the caller's object
+    plain[key] = { name: value.name, message: value.message };
+  }
+  return plain;
+}
+
+/** Our `Logger` (message first, fields second) over a pino logger (fields first). */
+function adapt(log: PinoLogger): Logger {
+  return {
+    debug: (msg, fields) => (fields === undefined ? log.debug(msg) : log.debug(fields, msg)),
+    info: (msg, fields) => (fields === undefined ? log.info(msg) : log.info(fields, msg)),
+    warn: (msg, fields) => (fields === undefined ? log.warn(msg) : log.warn(fields, msg)),
+    error: (msg, fields) => (fields === undefined ? log.error(msg) : log.error(fields, msg)),
+    child: (fields) => adapt(log.child(fields)),
+  };
 }
 
 /**
- * A logger writing one JSON object per line: `{time, level, msg, ...fields}`. Child loggers carry
- * their fields into every line (the reconcile id, controller, namespace and name travel this way).
+ * A pino logger writing one JSON object per line: `{level, time, ...fields, msg}` with the level as
+ * its name and `time` as an ISO string (no pid/hostname). Child loggers carry their fields into
+ * every line (the reconcile id, controller, namespace and name travel this way). No buffering:
+ * each line reaches `write` (or stdout) before the log call returns.
  */
 export function createLogger(opts: LoggerOptions = {}, fields: Record<string, unknown> = {}): Logger {
-  const min = LOG_LEVELS.indexOf(opts.level ?? levelFromEnv());
-  const write = opts.write ?? ((line: string) => process.stdout.write(line + '\n'));
-  const now = opts.now ?? (() => new Date());
-  const log = (level: LogLevel) => (msg: string, extra: Record<string, unknown> = {}) => {
-    if (LOG_LEVELS.indexOf(level) < min) return;
-    const entry: Record<string, unknown> = { time: now().toISOString(), level, msg, ...fields };
-    for (const [k, v] of Object.entries(extra)) entry[k] = plain(v);
-    write(JSON.stringify(entry));
-  };
-  return {
-    debug: log('debug'),
-    info: log('info'),
-    warn: log('warn'),
-    error: log('error'),
-    child: (more) => createLogger({ ...opts, level: LOG_LEVELS[min] ?? 'info', write, now }, { ...fields, ...more }),
-  };
+  const { write, now } = opts;
+  // pino hands a destination each line with its newline; `write` takes the line alone.
+  const destination: DestinationStream = write === undefined ? process.stdout : { write: (chunk) => write(chunk.endsWith('\n') ? chunk.slice(0, -1) : chunk) };
+  const log = pino(
+    {
+      level: opts.level ?? levelFromEnv(),
+      base: null,
+      timestamp: now === undefined ? pino.stdTimeFunctions.isoTime : () => `,"time":"${now().toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }), log: plainErrors },
+    },
+    destination,
+  );
+  return adapt(Object.keys(fields).length > 0 ? log.child(fields) : log);
 }
 
 /** A logger that drops everything (tests, and callers that want silence). */
-export const silentLogger: Logger = createLogger({ level: 'error', write: () => undefined });
+export const silentLogger: Logger = adapt(pino({ enabled: false }, { write: () => undefined }));

@@ -62,7 +62,7 @@ export class Manager {
     this.#applier = new Applier({ client: this.client, cache: this.cache, onApplied: (kind, outcome) => this.metrics.applyTotal.inc({ kind: kind.kind, outcome }) });
     this.#events = new EventRecorder({ client: this.client, log: this.log, onDropped: (reason) => this.metrics.eventsDropped.inc({ reason }) });
     for (const kind of watchedKinds(opts.controllers)) this.#addInformer(kind);
-    this.metrics.registry.onCollect(() => {
+    this.metrics.onCollect(() => {
       for (const r of this.#runners) this.metrics.queueDepth.set({ controller: r.spec.name }, r.depth);
       this.metrics.leader.set({}, this.leading ? 1 : 0);
     });

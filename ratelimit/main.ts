@@ -9,6 +9,7 @@
  * JSON lines on stdout. SIGTERM/SIGINT drain in-flight calls and exit 0; SIGHUP reloads the file.
  */
 import { loadKubeConfig } from '../kube/kube-client.ts';
+import { createProcessRegistry } from '../kube/metrics.ts';
 import { FileQuotaSource } from './config/file-quota-source.ts';
 import { KubeQuotaSource } from './config/kube-quota-source.ts';
 import type { QuotaTableSource } from './config/quota-source.ts';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     rateLimitHeaders: config.rateLimitHeaders,
     storeDeadlineMs: config.storeDeadlineMs,
     log,
+    registry: createProcessRegistry(),
   });
   log.info('configuration', { store: config.store.kind, source: config.source, rateLimitHeaders: config.rateLimitHeaders, countOverLimit: config.store.countOverLimit });
   let stopping = false;

@@ -4,6 +4,7 @@
 // leader writes; when it dies without releasing the lease, the other takes over).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manager } from '../kube/manager.ts';
+import { seriesValue } from '../kube/metrics.ts';
 import { eventually } from './support/eventually.ts';
 import { applyRouter, seedSpec } from './support/router-scenario.ts';
 import { createNamespace, drSubsets, liveDestinationRule, liveVirtualService, startSwitchyardCluster, type SwitchyardCluster } from './support/switchyard-cluster.ts';
@@ -26,9 +27,9 @@ afterAll(async () => {
 });
 
 /** VirtualService and DestinationRule writes this manager made (created or updated). */
-function istioWrites(m: Manager): number {
+async function istioWrites(m: Manager): Promise<number> {
   let n = 0;
-  for (const kind of ['VirtualService', 'DestinationRule']) for (const outcome of ['created', 'updated']) n += m.metrics.applyTotal.value({ kind, outcome });
+  for (const kind of ['VirtualService', 'DestinationRule']) for (const outcome of ['created', 'updated']) n += await seriesValue(m.metrics.applyTotal, { kind, outcome });
   return n;
 }
 
@@ -45,7 +46,7 @@ describe('an API server restart', () => {
     const { router } = await eventually('Router reconciled after the restart', () => applyRouter(cluster.admin, ns, 'after', seedSpec()), RESTART_TIMEOUT_MS);
     expect(router.status?.weights).toBe('v1.0.1=90,v1.0.2=10');
     expect(drSubsets(await liveDestinationRule(cluster.admin, ns, 'after'))).toEqual(['box-0999', 'master-v1-0-1', 'master-v1-0-2']);
-    expect(manager.metrics.informerRestarts.value({ kind: 'Router' })).toBeGreaterThanOrEqual(1);
+    expect(await seriesValue(manager.metrics.informerRestarts, { kind: 'Router' })).toBeGreaterThanOrEqual(1);
     await manager.stop();
   });
 });
@@ -61,8 +62,8 @@ describe('two controller managers with leader election', () => {
     const standby = managers.find((m) => m !== leader) as Manager;
 
     await applyRouter(cluster.admin, ns, 'shop', seedSpec());
-    expect(istioWrites(leader)).toBeGreaterThan(0);
-    expect(istioWrites(standby)).toBe(0);
+    expect(await istioWrites(leader)).toBeGreaterThan(0);
+    expect(await istioWrites(standby)).toBe(0);
     expect(standby.leading).toBe(false);
 
     // A crash: the lease is not released, so the standby waits for it to expire.
@@ -70,7 +71,7 @@ describe('two controller managers with leader election', () => {
     const shifted = { ...seedSpec(), subsets: [{ branch: 'master', versions: { 'v1.0.1': 30, 'v1.0.3': 70 } }, { branch: 'box-0999' }] };
     const { router } = await applyRouter(cluster.admin, ns, 'shop', shifted);
     expect(standby.leading).toBe(true);
-    expect(istioWrites(standby)).toBeGreaterThan(0);
+    expect(await istioWrites(standby)).toBeGreaterThan(0);
     expect(router.status?.weights).toBe('v1.0.1=30,v1.0.3=70');
     const route = (await liveVirtualService(cluster.admin, ns, 'shop'))?.spec.http?.find((r) => r.name === 'master')?.route;
     expect(route?.map((r) => [r.destination.subset, r.weight])).toEqual([['master-v1-0-1', 30], ['master-v1-0-3', 70]]);

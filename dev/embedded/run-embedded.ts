@@ -5,6 +5,7 @@ import { startControlPlane } from '../control-plane.ts';
 import { loadKubeConfig, KubeClient } from '../../kube/kube-client.ts';
 import { createLogger } from '../../kube/logger.ts';
 import { Manager } from '../../kube/manager.ts';
+import type { RuntimeMetrics } from '../../kube/runtime-metrics.ts';
 import type { ControllerSpec } from '../../kube/types.ts';
 import { applyObjects, readObjects } from '../../kube/apply-as-user.ts';
 import { startEmbeddedRateLimitService } from './embedded-rate-limit.ts';
@@ -16,6 +17,8 @@ const SETTLE_TIMEOUT_MS = 90_000;
 
 export interface EmbeddedOptions {
   controllers: ControllerSpec[];
+  /** The controllers' metrics; the rate-limit service joins their registry (one per process). */
+  metrics: RuntimeMetrics;
   httpPort: number;
   exitWhenReady: boolean;
 }
@@ -48,12 +51,13 @@ export async function runEmbedded(opts: EmbeddedOptions): Promise<number> {
       log: createLogger({ write: (line) => controllerLog.write(line + '\n') }),
       kubeConfig: loadKubeConfig({ path: cp.controllerKubeconfigPath }),
       controllers: opts.controllers,
+      metrics: opts.metrics,
       leaderElection: { namespace: 'switchyard-system', name: 'switchyard-controllers' },
       http: { port: opts.httpPort, host: '127.0.0.1' },
     });
     await manager.start();
     cleanups.push(() => manager.stop());
-    const rls = await startEmbeddedRateLimitService(cp.controllerKubeconfigPath, (line) => rlsLog.write(line));
+    const rls = await startEmbeddedRateLimitService(cp.controllerKubeconfigPath, (line) => rlsLog.write(line), opts.metrics.registry);
     cleanups.push(() => rls.shutdown());
     await applyObjects(admin, await readObjects([join(ROOT, 'examples')]));
     console.log('switchyard: applied examples/; waiting for the Routers to settle (make-before-break, step by step)…');

@@ -69,7 +69,7 @@ describe('FileQuotaSource', () => {
       await writeFile(path, 'not: [valid');
       await event.catch(() => undefined);
       expect(await ask()).toBe('OK');
-      const metrics = h.service.metrics.expose();
+      const metrics = await h.service.metrics.expose();
       expect(metrics).toContain('switchyard_rls_config_reloads_total{result="success"} 2\n');
       expect(metrics).toContain('switchyard_rls_config_reloads_total{result="failure"} 1\n');
       const failure = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.level === 'error');

@@ -45,10 +45,12 @@ async function route(deps: HttpServerDeps, req: IncomingMessage, res: ServerResp
       const reason = deps.notReadyReason();
       return reason === undefined ? sendText(res, 200, 'ready\n') : sendText(res, 503, `not ready: ${reason}\n`);
     }
-    case 'GET /metrics':
+    case 'GET /metrics': {
+      const text = await deps.metrics.expose();
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-      res.end(deps.metrics.expose());
+      res.end(text);
       return;
+    }
     case 'GET /debug/quotas':
       return sendJson(res, 200, describeQuotas(deps.source));
     case 'POST /debug/decide':

@@ -1,152 +1,90 @@
 /**
- * A small Prometheus registry (text exposition format 0.0.4): counters and gauges with labels,
- * histograms without. Enough for the rate-limit service, no dependency.
+ * The rate-limit service's side of a prom-client registry: metrics are registered on the given
+ * registry only (never prom-client's global one), and labelled series are cached and capped, so a
+ * hot-path lookup is one Map.get and a runaway label set cannot blow up Prometheus.
  */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Label value that absorbs series beyond a metric's cap, so cardinality stays bounded. */
 export const OVERFLOW_LABEL_VALUE = 'other';
 
-export interface Series {
-  inc(by?: number): void;
-  set(value: number): void;
-  readonly value: number;
-}
+/** One counter series (a prom-client child). */
+export type Series = Counter.Internal;
+/** One gauge series (a prom-client child). */
+export type GaugeSeries = Gauge.Internal<string>;
 
-interface Metric {
-  expose(): string;
-}
-
-class SeriesImpl implements Series {
-  value = 0;
-  readonly labelText: string;
-  constructor(labelText: string) {
-    this.labelText = labelText;
-  }
-  inc(by = 1): void {
-    this.value += by;
-  }
-  set(value: number): void {
-    this.value = value;
-  }
-}
-
-/** A counter or gauge family. At most `maxSeries` label sets (+1 overflow series that later ones share). */
-export class LabelledMetric implements Metric {
-  readonly name: string;
-  readonly #help: string;
-  readonly #type: 'counter' | 'gauge';
-  readonly #labelNames: readonly string[];
+/**
+ * The children of one labelled metric, one per label set, created once (the series is exposed
+ * from then on, at 0 until counted) and cached. At most `maxSeries` label sets get their own
+ * series; later ones share the series whose every label is `other` (created on first overflow).
+ */
+export class CappedLabels<Child> {
+  readonly #create: (values: string[]) => Child;
+  readonly #labelCount: number;
   readonly #maxSeries: number;
-  readonly #series = new Map<string, SeriesImpl>();
-  #overflowSeries: SeriesImpl | undefined;
+  readonly #children = new Map<string, Child>();
+  #overflow: Child | undefined;
 
-  constructor(name: string, help: string, type: 'counter' | 'gauge', labelNames: readonly string[], maxSeries: number) {
-    this.name = name;
-    this.#help = help;
-    this.#type = type;
-    this.#labelNames = labelNames;
-    this.#maxSeries = maxSeries;
+  constructor(create: (values: string[]) => Child, labelCount: number, maxSeries: number) {
+    this.#create = create;
+    this.#labelCount = labelCount;
+    this.#maxSeries = Math.max(maxSeries, 1);
   }
 
   /** The series for these label values (one per label name, in order). */
-  labels(...values: string[]): Series {
+  labels(...values: string[]): Child {
     const key = values.join('\u0000');
-    const found = this.#series.get(key);
+    const found = this.#children.get(key);
     if (found !== undefined) return found;
-    if (this.#series.size >= this.#maxSeries) return this.#overflow();
-    const created = new SeriesImpl(labelText(this.#labelNames, values));
-    this.#series.set(key, created);
+    if (this.#children.size >= this.#maxSeries) return (this.#overflow ??= this.#create(Array<string>(this.#labelCount).fill(OVERFLOW_LABEL_VALUE)));
+    const created = this.#create(values);
+    this.#children.set(key, created);
     return created;
   }
-
-  expose(): string {
-    let out = `# HELP ${this.name} ${this.#help}\n# TYPE ${this.name} ${this.#type}\n`;
-    for (const s of this.#series.values()) out += `${this.name}${s.labelText} ${formatNumber(s.value)}\n`;
-    if (this.#overflowSeries !== undefined) out += `${this.name}${this.#overflowSeries.labelText} ${formatNumber(this.#overflowSeries.value)}\n`;
-    return out;
-  }
-
-  /** The one series beyond the cap, every label `other`. */
-  #overflow(): SeriesImpl {
-    this.#overflowSeries ??= new SeriesImpl(labelText(this.#labelNames, this.#labelNames.map(() => OVERFLOW_LABEL_VALUE)));
-    return this.#overflowSeries;
-  }
 }
 
-/** A histogram without labels; `buckets` are upper bounds in ascending order. */
-export class Histogram implements Metric {
-  readonly name: string;
-  readonly #help: string;
-  readonly #bounds: readonly number[];
-  readonly #counts: number[];
-  #sum = 0;
-  #count = 0;
-
-  constructor(name: string, help: string, buckets: readonly number[]) {
-    this.name = name;
-    this.#help = help;
-    this.#bounds = buckets;
-    this.#counts = buckets.map(() => 0);
-  }
-
-  observe(value: number): void {
-    this.#sum += value;
-    this.#count += 1;
-    for (let i = 0; i < this.#bounds.length; i++) {
-      if (value <= (this.#bounds[i] as number)) {
-        this.#counts[i] = (this.#counts[i] as number) + 1;
-        return;
-      }
-    }
-  }
-
-  expose(): string {
-    let out = `# HELP ${this.name} ${this.#help}\n# TYPE ${this.name} histogram\n`;
-    let cumulative = 0;
-    this.#bounds.forEach((bound, i) => {
-      cumulative += this.#counts[i] as number;
-      out += `${this.name}_bucket{le="${formatNumber(bound)}"} ${cumulative}\n`;
-    });
-    out += `${this.name}_bucket{le="+Inf"} ${this.#count}\n${this.name}_sum ${formatNumber(this.#sum)}\n${this.name}_count ${this.#count}\n`;
-    return out;
-  }
-}
-
+/** Registers counters, gauges and histograms on one prom-client registry. */
 export class MetricRegistry {
-  readonly #metrics: Metric[] = [];
+  readonly registry: Registry;
 
-  counter(name: string, help: string, labelNames: readonly string[] = [], maxSeries = 1): LabelledMetric {
-    return this.#add(new LabelledMetric(name, help, 'counter', labelNames, Math.max(maxSeries, 1)));
+  /** `registry`: the process's registry; default a fresh one (tests). */
+  constructor(registry: Registry = new Registry()) {
+    this.registry = registry;
   }
 
-  gauge(name: string, help: string, labelNames: readonly string[] = [], maxSeries = 1): LabelledMetric {
-    return this.#add(new LabelledMetric(name, help, 'gauge', labelNames, Math.max(maxSeries, 1)));
+  counter(name: string, help: string, labelNames: readonly string[] = [], maxSeries = 1): CappedLabels<Series> {
+    const counter = new Counter({ name, help, labelNames, registers: [this.registry] });
+    return new CappedLabels(
+      (values) => {
+        const child = counter.labels(...values);
+        child.inc(0); // prom-client creates a series on its first write; 0 exposes it at once
+        return child;
+      },
+      labelNames.length,
+      maxSeries,
+    );
   }
 
+  gauge(name: string, help: string, labelNames: readonly string[] = [], maxSeries = 1): CappedLabels<GaugeSeries> {
+    const gauge = new Gauge({ name, help, labelNames, registers: [this.registry] });
+    return new CappedLabels(
+      (values) => {
+        const child = gauge.labels(...values);
+        child.set(0);
+        return child;
+      },
+      labelNames.length,
+      maxSeries,
+    );
+  }
+
+  /** A histogram without labels; `buckets` are upper bounds in ascending order. */
   histogram(name: string, help: string, buckets: readonly number[]): Histogram {
-    return this.#add(new Histogram(name, help, buckets));
+    return new Histogram({ name, help, buckets: [...buckets], registers: [this.registry] });
   }
 
-  /** All metrics in registration order, in the Prometheus text format. */
-  expose(): string {
-    return this.#metrics.map((m) => m.expose()).join('');
+  /** Every metric of the registry (the process's, when shared) in the Prometheus text format. */
+  expose(): Promise<string> {
+    return this.registry.metrics();
   }
-
-  #add<M extends Metric>(metric: M): M {
-    this.#metrics.push(metric);
-    return metric;
-  }
-}
-
-function labelText(names: readonly string[], values: readonly string[]): string {
-  if (names.length === 0) return '';
-  return `{${names.map((n, i) => `${n}="${escapeLabel(values[i] ?? '')}"`).join(',')}}`;
-}
-
-function escapeLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-}
-
-function formatNumber(n: number): string {
-  return Number.isFinite(n) ? String(n) : n > 0 ? '+Inf' : n < 0 ? '-Inf' : 'NaN';
 }

@@ -99,7 +99,7 @@ describe('ShouldRateLimit', () => {
     const codes = [];
     for (let i = 0; i < 3; i++) codes.push((await h.call({ domain: 'switchyard', descriptors: [LOGIN] })).overall_code);
     expect(codes).toEqual(['OK', 'OK', 'OK']);
-    const metrics = h.service.metrics.expose();
+    const metrics = await h.service.metrics.expose();
     expect(metrics).toContain('switchyard_rls_descriptor_hits_total{quota="auth/login"} 3\n');
     expect(metrics).toContain('switchyard_rls_descriptor_over_limit_total{quota="auth/login"} 1\n');
     expect(metrics).toContain('switchyard_rls_descriptor_shadow_total{quota="auth/login"} 1\n');
@@ -130,7 +130,7 @@ describe('when the store is unavailable', () => {
     // Shadow quotas never reject, even with failure mode deny; remaining is unknown (0).
     expect((deny.statuses as { code: string; limit_remaining: number }[]).map((s) => [s.code, s.limit_remaining])).toEqual([['OK', 0], ['OVER_LIMIT', 0]]);
     expect(store.calls[0]?.deadlineMs).toBe(15);
-    const metrics = h.service.metrics.expose();
+    const metrics = await h.service.metrics.expose();
     expect(metrics).toContain('switchyard_rls_failure_mode_total{decision="allow"} 1\n');
     expect(metrics).toContain('switchyard_rls_failure_mode_total{decision="deny"} 1\n');
     expect(metrics).toContain('switchyard_rls_store_errors_total{kind="unavailable"} 2\n');
@@ -142,7 +142,7 @@ describe('errors', () => {
     const { h } = await start();
     const err = await h.call({ domain: 'switchyard', descriptors: [{ entries: [{ key: 'k', value: '' }] }] }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, details: 'descriptors[0].entries[0].value: must be a non-empty string (got "")' });
-    expect(h.service.metrics.expose()).toContain('switchyard_rls_errors_total{kind="invalid_argument"} 1\n');
+    expect(await h.service.metrics.expose()).toContain('switchyard_rls_errors_total{kind="invalid_argument"} 1\n');
   });
 
   it('answers UNAVAILABLE before any quota table is loaded', async () => {

@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
 import type { QuotaTableSource } from '../config/quota-source.ts';
 import { loadServices } from '../proto/load-protos.ts';
 import type { CounterStore } from '../store/counter-store.ts';
@@ -27,6 +28,8 @@ export interface RateLimitServiceOptions {
   storeDeadlineMs?: number;
   shutdownGraceMs?: number;
   log?: Logger;
+  /** The process's Prometheus registry, which the service's metrics join; default a fresh one. */
+  registry?: Registry;
 }
 
 export interface RunningRateLimitService {
@@ -43,7 +46,7 @@ export async function startRateLimitService(options: RateLimitServiceOptions): P
   const { source, store } = options;
   const log = options.log ?? silentLogger;
   const host = options.host ?? '127.0.0.1';
-  const metrics = new RlsMetrics();
+  const metrics = new RlsMetrics(options.registry);
   const decider = new RateLimitDecider({ source, store, metrics, now: options.now, storeDeadlineMs: options.storeDeadlineMs, rateLimitHeaders: options.rateLimitHeaders });
   let shuttingDown = false;
   const notReadyReason = (): string | undefined => {

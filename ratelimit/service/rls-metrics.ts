@@ -1,5 +1,6 @@
 import type { QuotaEntry } from '../../core/ratelimit/quota-table.ts';
-import { MetricRegistry, type Series } from './prometheus-registry.ts';
+import type { Histogram, Registry } from 'prom-client';
+import { MetricRegistry, type CappedLabels, type GaugeSeries, type Series } from './prometheus-registry.ts';
 import type { ErrorDisposition } from './service-errors.ts';
 
 /**
@@ -19,22 +20,39 @@ interface QuotaSeries {
   shadow: Series;
 }
 
-/** The rate-limit service's metrics. Per-quota series are cached per QuotaEntry (no work per request). */
+/**
+ * The rate-limit service's metrics, on the process's prom-client registry. Per-quota series are
+ * prom-client children cached per QuotaEntry: a counted hit is a WeakMap lookup and `inc`, with no
+ * label object built per request.
+ */
 export class RlsMetrics {
-  readonly registry = new MetricRegistry();
-  readonly #total = this.registry.counter('switchyard_rls_descriptor_hits_total', 'Hits counted against a quota (sum of hits addends).', ['quota'], MAX_QUOTA_SERIES);
-  readonly #overLimit = this.registry.counter('switchyard_rls_descriptor_over_limit_total', 'Hits that found their quota over limit.', ['quota'], MAX_QUOTA_SERIES);
-  readonly #nearLimit = this.registry.counter('switchyard_rls_descriptor_near_limit_total', 'Hits that crossed the near-limit threshold.', ['quota'], MAX_QUOTA_SERIES);
-  readonly #shadow = this.registry.counter('switchyard_rls_descriptor_shadow_total', 'Over-limit hits let through because the quota is in shadow mode.', ['quota'], MAX_QUOTA_SERIES);
-  readonly decisionSeconds = this.registry.histogram('switchyard_rls_decision_seconds', 'Time to answer ShouldRateLimit, store round trip included.', DECISION_BUCKETS);
-  readonly #storeErrors = this.registry.counter('switchyard_rls_store_errors_total', 'Store calls that failed or missed their deadline.', ['kind'], 8);
-  readonly #failureMode = this.registry.counter('switchyard_rls_failure_mode_total', 'Requests answered by the quotas\' failure mode because the store was unavailable.', ['decision'], 2);
-  readonly #errors = this.registry.counter('switchyard_rls_errors_total', 'Requests answered with a gRPC error, by kind.', ['kind'], 8);
-  readonly #reloads = this.registry.counter('switchyard_rls_config_reloads_total', 'Quota configuration (re)loads by result.', ['result'], 2);
-  readonly #quotaEntries = this.registry.gauge('switchyard_rls_quota_entries', 'Quota entries in the live table.');
+  readonly registry: MetricRegistry;
+  /** Unlabelled; the cached child spares prom-client a closure and label object per observation. */
+  readonly decisionSeconds: Histogram.Internal<string>;
+  readonly #total: CappedLabels<Series>;
+  readonly #overLimit: CappedLabels<Series>;
+  readonly #nearLimit: CappedLabels<Series>;
+  readonly #shadow: CappedLabels<Series>;
+  readonly #storeErrors: CappedLabels<Series>;
+  readonly #failureMode: CappedLabels<Series>;
+  readonly #errors: CappedLabels<Series>;
+  readonly #reloads: CappedLabels<Series>;
+  readonly #quotaEntries: CappedLabels<GaugeSeries>;
   readonly #perEntry = new WeakMap<QuotaEntry, QuotaSeries>();
 
-  constructor() {
+  /** `registry`: the process's registry, shared with anything else it runs; default a fresh one (tests). */
+  constructor(registry?: Registry) {
+    const r = (this.registry = new MetricRegistry(registry));
+    this.#total = r.counter('switchyard_rls_descriptor_hits_total', 'Hits counted against a quota (sum of hits addends).', ['quota'], MAX_QUOTA_SERIES);
+    this.#overLimit = r.counter('switchyard_rls_descriptor_over_limit_total', 'Hits that found their quota over limit.', ['quota'], MAX_QUOTA_SERIES);
+    this.#nearLimit = r.counter('switchyard_rls_descriptor_near_limit_total', 'Hits that crossed the near-limit threshold.', ['quota'], MAX_QUOTA_SERIES);
+    this.#shadow = r.counter('switchyard_rls_descriptor_shadow_total', 'Over-limit hits let through because the quota is in shadow mode.', ['quota'], MAX_QUOTA_SERIES);
+    this.decisionSeconds = r.histogram('switchyard_rls_decision_seconds', 'Time to answer ShouldRateLimit, store round trip included.', DECISION_BUCKETS).labels();
+    this.#storeErrors = r.counter('switchyard_rls_store_errors_total', 'Store calls that failed or missed their deadline.', ['kind'], 8);
+    this.#failureMode = r.counter('switchyard_rls_failure_mode_total', 'Requests answered by the quotas\' failure mode because the store was unavailable.', ['decision'], 2);
+    this.#errors = r.counter('switchyard_rls_errors_total', 'Requests answered with a gRPC error, by kind.', ['kind'], 8);
+    this.#reloads = r.counter('switchyard_rls_config_reloads_total', 'Quota configuration (re)loads by result.', ['result'], 2);
+    this.#quotaEntries = r.gauge('switchyard_rls_quota_entries', 'Quota entries in the live table.');
     for (const result of ['success', 'failure']) this.#reloads.labels(result);
     for (const decision of ['allow', 'deny']) this.#failureMode.labels(decision);
     this.#storeErrors.labels('unavailable');
@@ -71,7 +89,8 @@ export class RlsMetrics {
     this.#reloads.labels('failure').inc();
   }
 
-  expose(): string {
+  /** The whole registry in the Prometheus text format (async: prom-client collects on read). */
+  expose(): Promise<string> {
     return this.registry.expose();
   }
 }
