@@ -5,10 +5,19 @@ export const GROUP = 'switchyard.io';
 export const VERSION = 'v1alpha1';
 export const API_VERSION = `${GROUP}/${VERSION}`;
 
+/**
+ * Namespace of an object whose metadata names none, as Kubernetes and kubectl assume: the Routers,
+ * IstioFilters and RateLimits read from files (`switchyard -n` defaults to it) and any object
+ * whose key or targeting needs a namespace. Defined in lib/ so the runtime shares the one spelling.
+ */
+export { DEFAULT_NAMESPACE } from '../lib/default-namespace.ts';
+
 /** Kubernetes object names (RFC 1123 subdomain) as the API server enforces them. */
 export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** RFC 1123 label: branch names become part of subset names and label values. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Namespaces are RFC 1123 labels, which Kubernetes bounds at 63 characters. */
+export const MAX_NAMESPACE_LENGTH = 63;
 /** Istio/protobuf duration as accepted by the Istio CRDs, e.g. `5s`, `0.5s`, `100ms`, `1h30m`. */
 export const DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
 
@@ -18,7 +27,7 @@ export const labelMap = z.record(z.string().max(317), z.string().max(63));
 /** The part of ObjectMeta the renderers and controllers read. Unknown fields pass through. */
 export const objectMeta = z.looseObject({
   name: z.string().min(1).max(253).regex(DNS_SUBDOMAIN, 'must be a lowercase RFC 1123 name'),
-  namespace: z.string().optional(),
+  namespace: z.string().max(MAX_NAMESPACE_LENGTH, `must be at most ${MAX_NAMESPACE_LENGTH} characters`).regex(DNS_LABEL, 'must be a lowercase RFC 1123 label').optional(),
   uid: z.string().optional(),
   generation: z.number().int().optional(),
   resourceVersion: z.string().optional(),

@@ -1,3 +1,4 @@
+import { DEFAULT_NAMESPACE } from '../lib/default-namespace.ts';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HttpMethod } from '@kubernetes/client-node';
@@ -45,7 +46,7 @@ export function applyObject<T extends KubeObject>(client: KubeClient, obj: T, fi
  * Server-side applies objects in order; namespaced objects without a namespace get
  * `defaultNamespace`, and the namespaces they need are applied first.
  */
-export async function applyObjects(client: KubeClient, objects: KubeObject[], fieldManager = DEMO_FIELD_MANAGER, defaultNamespace = 'default'): Promise<void> {
+export async function applyObjects(client: KubeClient, objects: KubeObject[], fieldManager = DEMO_FIELD_MANAGER, defaultNamespace = DEFAULT_NAMESPACE): Promise<void> {
   const placed = objects.map((o) =>
     kindInfo({ apiVersion: o.apiVersion, kind: o.kind }).clusterScoped ? o : { ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? defaultNamespace } },
   );

@@ -1,3 +1,4 @@
+import { DEFAULT_NAMESPACE } from '../lib/default-namespace.ts';
 import { HttpMethod } from '@kubernetes/client-node';
 import { EVENT, resourcePath } from './kinds.ts';
 import { CONTENT_TYPE, type KubeClient } from './kube-client.ts';
@@ -71,7 +72,7 @@ export class EventRecorder {
   }
 
   async #write(obj: KubeObject, type: string, reason: string, message: string): Promise<void> {
-    const namespace = obj.metadata.namespace ?? 'default';
+    const namespace = obj.metadata.namespace ?? DEFAULT_NAMESPACE;
     const key = [obj.metadata.uid ?? `${obj.kind}/${namespace}/${obj.metadata.name}`, type, reason, message].join('\u0000');
     const now = this.#now();
     const series = this.#series.get(key);

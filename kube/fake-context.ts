@@ -1,3 +1,4 @@
+import { DEFAULT_NAMESPACE } from '../lib/default-namespace.ts';
 import { isOwned } from './ownership.ts';
 import { specEqual } from '../lib/spec-equal.ts';
 import { ConflictError, type ApplyOptions } from './apply.ts';
@@ -39,7 +40,7 @@ function deepFreeze<T>(value: T): T {
 }
 
 function namespaceOf(obj: KubeObject): string {
-  return obj.metadata.namespace ?? 'default';
+  return obj.metadata.namespace ?? DEFAULT_NAMESPACE;
 }
 
 /**

@@ -9,7 +9,7 @@ import { startLiveMesh, type LiveMesh } from '../../dev/live-mesh.ts';
 import type { DestinationRule, VirtualService } from '../../core/istio/types.ts';
 import { makeBeforeBreakPlan, type DesiredRouting } from '../../core/plan/make-before-break.ts';
 import { routerRouting } from '../../core/router/router-routing.ts';
-import { routerHost } from '../../core/router/subset-name.ts';
+import { routerHost } from '../../core/router/router-host.ts';
 import { desiredSignatures, routeSignatures, virtualServicePath } from '../../controllers/router/verify/xds-expectation.ts';
 import { applyObject, applyObjects, readObjects } from '../../kube/apply-as-user.ts';
 import { HttpMethod } from '@kubernetes/client-node';

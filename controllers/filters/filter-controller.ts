@@ -1,4 +1,6 @@
-import { filterTargetRouterKeys, routerHostOf } from '../router/router-controller.ts';
+import { DEFAULT_NAMESPACE } from '../../api/meta.ts';
+import { filterTargetRouterKeys } from '../router/router-controller.ts';
+import { filterTargets } from '../../core/filters/filters-targeting.ts';
 import { ISTIO_FILTER, ROUTER } from '../scheme.ts';
 import type { Cache, ControllerSpec, KubeObject, ObjectKey } from '../../kube/types.ts';
 import { filterReconciler } from './reconcile-filter.ts';
@@ -28,16 +30,12 @@ export function filterController(options: FilterControllerOptions = {}): Control
   };
 }
 
-/** Every filter of the Router's namespace that targets it by name or host (schema not checked). */
+/** Every filter of the Router's namespace that targets it (`filterTargets`; schema not checked). */
 export function filtersOfRouter(router: KubeObject, cache: Cache): ObjectKey[] {
-  const namespace = router.metadata.namespace ?? 'default';
-  const host = routerHostOf(router);
+  const namespace = router.metadata.namespace ?? DEFAULT_NAMESPACE;
   return cache
     .list(ISTIO_FILTER, namespace)
-    .filter((f) => {
-      const target = (f.spec as { target?: { router?: unknown; host?: unknown } } | undefined)?.target;
-      return target?.router === router.metadata.name || (target?.host !== undefined && target.host === host);
-    })
+    .filter((f) => filterTargets(f, router))
     .map((f) => ({ namespace, name: f.metadata.name }));
 }
 

@@ -1,9 +1,11 @@
 import { istioFilter, istioFilterStatus, type IstioFilter } from '../../api/istio-filter.ts';
+import { DEFAULT_NAMESPACE } from '../../api/meta.ts';
 import { router as routerSchema, type Router } from '../../api/router.ts';
 import { specProblemOf } from '../../core/spec-problem.ts';
 import { RenderError } from '../../core/router/render-error.ts';
-import { routerHostOf } from '../router/router-controller.ts';
-import { EXPIRY_MARGIN_MS, routerRouting } from '../../core/router/router-routing.ts';
+import { filterTargets } from '../../core/filters/filters-targeting.ts';
+import { expiryRequeueMs } from '../../core/filters/expiry.ts';
+import { routerRouting } from '../../core/router/router-routing.ts';
 import { ISTIO_FILTER, ROUTER } from '../scheme.ts';
 import type { Cache, KubeObject, ReconcileResult, Reconciler } from '../../kube/types.ts';
 import { detachedStatus, resultStatus } from './filter-status.ts';
@@ -50,13 +52,16 @@ export function filterReconciler(): Reconciler {
   };
 }
 
-/** The Router the filter patches, or why there is none (a Pending message). First by name when several share the host. */
+/**
+ * The Router the filter patches (`filterTargets`), or why there is none (a Pending message). A
+ * name target is looked up by key; of several Routers sharing a host, the first by name.
+ */
 function targetRouter(filter: IstioFilter, cache: Cache): Router | string {
-  const namespace = filter.metadata.namespace ?? 'default';
+  const namespace = filter.metadata.namespace ?? DEFAULT_NAMESPACE;
   const { router: name, host } = filter.spec.target;
   const candidates: KubeObject[] = name !== undefined
     ? [cache.get(ROUTER, { namespace, name })].filter((r): r is KubeObject => r !== undefined)
-    : cache.list(ROUTER, namespace).filter((r) => routerHostOf(r) === host).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+    : cache.list(ROUTER, namespace).filter((r) => filterTargets(filter, r)).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
   const found = candidates.find((r) => r.metadata.deletionTimestamp === undefined);
   const wanted = name !== undefined ? `Router ${name}` : `a Router with host ${host ?? ''}`;
   if (!found) return `waiting for ${wanted} in namespace ${namespace}`;
@@ -65,8 +70,8 @@ function targetRouter(filter: IstioFilter, cache: Cache): Router | string {
   return parsed.data;
 }
 
+/** Re-run just after the filter expires (`expiryRequeueMs`); done when it has expired or never will. */
 function untilExpiry(filter: IstioFilter, now: Date): ReconcileResult {
-  const at = filter.spec.expiresAt === undefined ? Number.NaN : Date.parse(filter.spec.expiresAt);
-  if (Number.isNaN(at) || at <= now.getTime()) return DONE;
-  return { kind: 'requeueAfter', ms: at - now.getTime() + EXPIRY_MARGIN_MS };
+  const ms = expiryRequeueMs([filter], now);
+  return ms === undefined ? DONE : { kind: 'requeueAfter', ms };
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_NAMESPACE } from '../../api/meta.ts';
 import { OWNER_LABEL } from '../../core/istio/types.ts';
 import { ENVOY_FILTER, RATE_LIMIT } from '../scheme.ts';
 import type { ControllerSpec, KubeObject, ObjectKey } from '../../kube/types.ts';
@@ -31,7 +32,7 @@ export function rateLimitController(options: RateLimitControllerOptions = {}): C
 
 /** The RateLimit that generated an EnvoyFilter: its ownerReference, else its `switchyard.io/owner: ratelimit.<name>` label. */
 export function ownerRateLimitKeys(obj: KubeObject): ObjectKey[] {
-  const namespace = obj.metadata.namespace ?? 'default';
+  const namespace = obj.metadata.namespace ?? DEFAULT_NAMESPACE;
   const ref = obj.metadata.ownerReferences?.find((r) => r.kind === RATE_LIMIT.kind && r.apiVersion === RATE_LIMIT.apiVersion);
   if (ref) return [{ namespace, name: ref.name }];
   const label = obj.metadata.labels?.[OWNER_LABEL];

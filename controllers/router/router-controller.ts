@@ -1,8 +1,9 @@
+import { DEFAULT_NAMESPACE } from '../../api/meta.ts';
 import { OWNER_LABEL } from '../../core/istio/types.ts';
 import { DESTINATION_RULE, ISTIO_FILTER, ROUTER, SERVICE, VIRTUAL_SERVICE } from '../scheme.ts';
 import type { Cache, ControllerSpec, KubeObject, ObjectKey } from '../../kube/types.ts';
 import { routerReconciler, type RouterReconcilerOptions } from './reconcile-router.ts';
-import { routerHost } from '../../core/router/subset-name.ts';
+import { filterTarget, filterTargets } from '../../core/filters/filters-targeting.ts';
 
 export interface RouterControllerOptions extends RouterReconcilerOptions {
   /** Routers reconciled in parallel (default 16); one Router never runs twice at once. */
@@ -15,8 +16,6 @@ export interface RouterControllerOptions extends RouterReconcilerOptions {
  */
 export const DEFAULT_ROUTER_CONCURRENCY = 16;
 
-/** Default namespace of objects that name none (as kubectl assumes). */
-const DEFAULT_NAMESPACE = 'default';
 const OWNER_PREFIX = 'router.';
 
 /**
@@ -49,25 +48,18 @@ export function ownerRouterKeys(obj: KubeObject): ObjectKey[] {
 }
 
 /**
- * The Routers an IstioFilter patches: `spec.target.router`, or every Router of its namespace
- * whose host is `spec.target.host`. Reads the filter leniently: a filter failing its schema
- * still maps, so the Router drops it from the chain when it turns invalid.
+ * The Routers an IstioFilter patches (`filterTargets`): the Router `spec.target.router` names,
+ * and every cached Router of its namespace the filter targets. Reads the filter leniently: a
+ * filter failing its schema still maps, so the Router drops it from the chain when it turns invalid.
  */
 export function filterTargetRouterKeys(obj: KubeObject, cache: Cache): ObjectKey[] {
   const namespace = obj.metadata.namespace ?? DEFAULT_NAMESPACE;
-  const target = (obj.spec as { target?: { router?: unknown; host?: unknown } } | undefined)?.target;
-  const keys: ObjectKey[] = [];
-  if (typeof target?.router === 'string') keys.push({ namespace, name: target.router });
-  if (typeof target?.host === 'string') {
-    for (const r of cache.list(ROUTER, namespace)) {
-      if (routerHostOf(r) === target.host && !keys.some((k) => k.name === r.metadata.name)) keys.push({ namespace, name: r.metadata.name });
-    }
+  const target = filterTarget(obj);
+  const keys: ObjectKey[] = target.router === undefined ? [] : [{ namespace, name: target.router }];
+  // Only a host target needs the scan; a name target is mapped without a lookup.
+  if (target.host === undefined) return keys;
+  for (const r of cache.list(ROUTER, namespace)) {
+    if (filterTargets(obj, r) && !keys.some((k) => k.name === r.metadata.name)) keys.push({ namespace, name: r.metadata.name });
   }
   return keys;
-}
-
-/** A cached Router's host, read leniently (`spec.host`, else the cluster-local Service name). */
-export function routerHostOf(obj: KubeObject): string {
-  const host = (obj.spec as { host?: unknown } | undefined)?.host;
-  return routerHost({ metadata: obj.metadata, spec: { host: typeof host === 'string' ? host : undefined } });
 }

@@ -2,12 +2,12 @@ import type { IstioFilter } from '../../api/istio-filter.ts';
 import type { DestinationRule, VirtualService } from '../istio/types.ts';
 import { applyFilterPatch, patchTypeOf } from './apply-patch.ts';
 import { layeredStateProblem } from './check-layered.ts';
+import { isExpired } from './expiry.ts';
 import type { FilterResult, LayerResult, LayerState, PatchResult } from './filter-result.ts';
 import { filterNamespace, sortFilters } from './sort-filters.ts';
 
 export type { FilterResult, LayerResult, PatchResult } from './filter-result.ts';
 export { sortFilters } from './sort-filters.ts';
-export { filtersTargeting } from './filters-targeting.ts';
 
 export const NOT_ATTEMPTED = 'not attempted: earlier patch failed';
 
@@ -41,11 +41,6 @@ function applyFilter(state: LayerState, filter: IstioFilter): Applied {
     return { ok: false, patches: rolledBack, message: `skipped: ${problem}` };
   }
   return { ok: true, state: current, patches };
-}
-
-function isExpired(filter: IstioFilter, now: Date): boolean {
-  const expiresAt = filter.spec.expiresAt;
-  return expiresAt !== undefined && Date.parse(expiresAt) <= now.getTime();
 }
 
 /**

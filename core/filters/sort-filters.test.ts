@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Router } from '../../api/router.ts';
-import { API_VERSION } from '../../api/meta.ts';
 import { filter } from './layer-fixtures.ts';
-import { filtersTargeting } from './filters-targeting.ts';
 import { sortFilters } from './sort-filters.ts';
 
 const timeout = [{ timeout: '1s' }];
@@ -59,28 +56,5 @@ describe('sortFilters', () => {
     const filters = [filter('b', timeout), filter('a', timeout)];
     sortFilters(filters);
     expect(filters.map((f) => f.metadata.name)).toEqual(['b', 'a']);
-  });
-});
-
-describe('filtersTargeting', () => {
-  const router = (host?: string): Router => ({
-    apiVersion: API_VERSION,
-    kind: 'Router',
-    metadata: { name: 'reviews', namespace: 'shop' },
-    spec: { port: 9080, subsets: [{ branch: 'master' }], ...(host ? { host } : {}) },
-  });
-  const filters = [
-    filter('by-router', timeout),
-    filter('other-router', timeout, { target: { router: 'ratings' } }),
-    filter('other-namespace', timeout, { namespace: 'other' }),
-    filter('by-default-host', timeout, { target: { host: 'reviews.shop.svc.cluster.local' } }),
-    filter('by-custom-host', timeout, { target: { host: 'reviews.example.com' } }),
-  ];
-
-  it.each([
-    { host: undefined, expected: ['by-router', 'by-default-host'] },
-    { host: 'reviews.example.com', expected: ['by-router', 'by-custom-host'] },
-  ])('host $host', ({ host, expected }) => {
-    expect(filtersTargeting(router(host), filters).map((f) => f.metadata.name)).toEqual(expected);
   });
 });

@@ -1,7 +1,5 @@
 import type { IstioFilter } from '../../api/istio-filter.ts';
-
-/** Namespace assumed for an object that does not name one (kubectl's default). */
-export const DEFAULT_NAMESPACE = 'default';
+import { DEFAULT_NAMESPACE } from '../../api/meta.ts';
 
 /** The filter's namespace, defaulted like kubectl does for objects read from files. */
 export function filterNamespace(filter: IstioFilter): string {

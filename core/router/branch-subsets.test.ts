@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RouterSpec } from '../../api/router.ts';
-import { branchSubsets } from './branch-subsets.ts';
+import { branchSubsets, defaultBranch } from './branch-subsets.ts';
 import { RenderError } from './render-error.ts';
 import { makeRouter, seedRouter } from './router-fixtures.ts';
 
@@ -56,5 +56,17 @@ describe('branchSubsets', () => {
 
   it('rejects equal branch and version label keys', () => {
     expect(errorOf({ port: 80, labelKeys: { branch: 'k', version: 'k' }, subsets: [{ branch: 'main' }] }).field).toBe('spec.labelKeys.version');
+  });
+});
+
+describe('defaultBranch', () => {
+  it('is the first branch when none is marked', () => {
+    expect(defaultBranch(seedRouter().spec).branch).toBe('master');
+  });
+  it('is the marked branch wherever it is listed', () => {
+    expect(defaultBranch({ subsets: [{ branch: 'box-1' }, { branch: 'main', default: true }] }).branch).toBe('main');
+  });
+  it('throws a RenderError for an empty branch list', () => {
+    expect(() => defaultBranch({ subsets: [] })).toThrow(RenderError);
   });
 });

@@ -22,6 +22,13 @@ export interface BranchSubsets {
   destinations: BranchDestination[];
 }
 
+/** The default (main) branch: the one marked `default: true`, else the first one listed. */
+export function defaultBranch(spec: Pick<RouterSpec, 'subsets'>): RouterSubset {
+  const chosen = spec.subsets.find((s) => s.default === true) ?? spec.subsets[0];
+  if (!chosen) throw new RenderError('spec.subsets', 'must list at least one branch', spec.subsets);
+  return chosen;
+}
+
 /** Branch and version pod label keys, with their defaults. */
 export function labelKeys(spec: RouterSpec): { branch: string; version: string } {
   return { branch: spec.labelKeys?.branch ?? DEFAULT_BRANCH_KEY, version: spec.labelKeys?.version ?? DEFAULT_VERSION_KEY };

@@ -1,11 +1,11 @@
 import type { Router, RouterSpec } from '../../api/router.ts';
 import { generatedMetadata, type Owner } from '../istio/ownership.ts';
 import { ISTIO_NETWORKING, type DestinationRule, type Service, type VirtualService } from '../istio/types.ts';
-import { branchSubsets, labelKeys } from './branch-subsets.ts';
+import { branchSubsets, defaultBranch, labelKeys } from './branch-subsets.ts';
 import { MESH_GATEWAY, renderHttpRoutes, renderTcpRoutes, type RouteContext } from './render-routes.ts';
 import { RenderError } from './render-error.ts';
 import { renderService } from './render-service.ts';
-import { defaultBranch, routerHost, routerNamespace } from './subset-name.ts';
+import { routerHost, routerNamespace } from './router-host.ts';
 
 /** The base Istio objects of one Router, before IstioFilters are layered on. */
 export interface RouterObjects {

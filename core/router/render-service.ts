@@ -2,7 +2,7 @@ import type { Router } from '../../api/router.ts';
 import { generatedMetadata } from '../istio/ownership.ts';
 import type { Service } from '../istio/types.ts';
 import { baseSelector } from './branch-subsets.ts';
-import { routerNamespace } from './subset-name.ts';
+import { routerNamespace } from './router-host.ts';
 
 /** Protocols for which Istio needs `appProtocol` (the port-name prefix alone is ambiguous to other tools). */
 const APP_PROTOCOLS: Record<string, string> = { http2: 'http2', grpc: 'grpc' };

@@ -1,6 +1,7 @@
 import { istioFilter, type IstioFilter } from '../../api/istio-filter.ts';
 import type { Router } from '../../api/router.ts';
-import { filtersTargeting, layerFilters, type FilterResult } from '../filters/layer-filters.ts';
+import { filtersTargeting } from '../filters/filters-targeting.ts';
+import { layerFilters, type FilterResult } from '../filters/layer-filters.ts';
 import type { DesiredRouting } from '../plan/make-before-break.ts';
 import { renderRouter, type RouterObjects } from './render-router.ts';
 
@@ -58,31 +59,4 @@ export function usableFilters(objects: readonly CachedObject[]): IstioFilter[] {
     if (parsed) out.push(parsed);
   }
   return out;
-}
-
-/**
- * Added to an expiry before re-running: timers may fire a little early relative to the clock the
- * layering reads, and a re-run just before the expiry would find the filter still live.
- */
-export const EXPIRY_MARGIN_MS = 500;
-
-/**
- * Milliseconds until the earliest expiry among `filters` that has not passed yet, or undefined.
- * An expiry is a time event no watch reports, so reconciles ask to be re-run at it.
- */
-export function msUntilNextExpiry(filters: readonly IstioFilter[], now: Date): number | undefined {
-  let next: number | undefined;
-  for (const f of filters) {
-    const at = f.spec.expiresAt === undefined ? Number.NaN : Date.parse(f.spec.expiresAt);
-    if (Number.isNaN(at) || at <= now.getTime()) continue;
-    const ms = at - now.getTime();
-    if (next === undefined || ms < next) next = ms;
-  }
-  return next;
-}
-
-/** When to look again for the next filter expiry (with `EXPIRY_MARGIN_MS`), or undefined when none is pending. */
-export function expiryRequeueMs(filters: readonly IstioFilter[], now: Date): number | undefined {
-  const ms = msUntilNextExpiry(filters, now);
-  return ms === undefined ? undefined : ms + EXPIRY_MARGIN_MS;
 }
