@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_NAMESPACE, DNS_LABEL, MAX_NAMESPACE_LENGTH } from '../api/meta.ts';
+import { quote } from './input-problem.ts';
 import { runPlan } from './plan-command.ts';
 import { runRender } from './render-command.ts';
 import { runValidate } from './validate-command.ts';
@@ -18,8 +20,9 @@ Usage:
 
 Options:
   -f, --filename   files or directories (*.yaml, *.yml, *.json; directories recursively)
-      --live       live Istio objects for plan (e.g. kubectl get vs,dr -o yaml)
-  -n, --namespace  namespace for resources that do not name one (default: default)
+      --live       live objects for plan: VirtualServices, DestinationRules and Services
+                   (e.g. kubectl get vs,dr,svc -o yaml; a kind: List is read item by item)
+  -n, --namespace  namespace for resources that do not name one (default: ${DEFAULT_NAMESPACE})
   -o, --output     plan output: text (default) or yaml (the objects of each step)
   -h, --help       this help
 
@@ -39,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
       options: {
         filename: { type: 'string', short: 'f', multiple: true },
         live: { type: 'string', multiple: true },
-        namespace: { type: 'string', short: 'n', default: 'default' },
+        namespace: { type: 'string', short: 'n', default: DEFAULT_NAMESPACE },
         output: { type: 'string', short: 'o', default: 'text' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -54,8 +57,9 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const files = values.filename ?? [];
-  if (files.length === 0) {
-    console.error(`switchyard ${command}: -f/--filename is required`);
+  const usage = usageProblem(command, { ...values, files });
+  if (usage !== undefined) {
+    console.error(`switchyard ${command}: ${usage}`);
     return 2;
   }
   const now = new Date();
@@ -65,19 +69,28 @@ export async function main(argv: string[]): Promise<number> {
     case 'validate':
       return runValidate(files, values.namespace, now);
     case 'plan':
-      if (!values.live?.length) {
-        console.error('switchyard plan: --live is required (the live VirtualServices/DestinationRules)');
-        return 2;
-      }
-      if (values.output !== 'text' && values.output !== 'yaml') {
-        console.error(`switchyard plan: --output must be text or yaml (got ${values.output})`);
-        return 2;
-      }
-      return runPlan(files, values.live, values.namespace, values.output, now);
+      return runPlan(files, values.live ?? [], values.namespace, values.output, now);
     default:
       console.error(`switchyard: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
       return 2;
   }
+}
+
+/** What makes a command line unusable (exit 2), checked before any file is read. */
+function usageProblem(command: string, values: { files: string[]; namespace: string; live?: string[]; output: string }): string | undefined {
+  if (values.files.length === 0) return '-f/--filename is required';
+  const badNamespace = namespaceProblem(values.namespace);
+  if (badNamespace !== undefined) return badNamespace;
+  if (command !== 'plan') return undefined;
+  if (!values.live?.length) return '--live is required (the live VirtualServices, DestinationRules and Services)';
+  if (values.output !== 'text' && values.output !== 'yaml') return `--output must be text or yaml (got ${values.output})`;
+  return undefined;
+}
+
+/** Why `-n` cannot name a namespace (an RFC 1123 label of at most 63 characters), if it cannot. */
+function namespaceProblem(namespace: string): string | undefined {
+  if (namespace.length <= MAX_NAMESPACE_LENGTH && DNS_LABEL.test(namespace)) return undefined;
+  return `-n/--namespace must be a lowercase RFC 1123 label of at most ${MAX_NAMESPACE_LENGTH} characters (got ${quote(namespace)})`;
 }
 
 try {

@@ -1,11 +1,13 @@
+import { DEFAULT_NAMESPACE } from '../api/meta.ts';
 import { makeBeforeBreakPlan, type PlanStep } from '../core/plan/make-before-break.ts';
 import type { DestinationRule, VirtualService } from '../core/istio/types.ts';
 import { formatProblem } from './load-documents.ts';
+import { planConflicts } from './plan-conflicts.ts';
 import { readResources } from './read-input.ts';
 import { renderAll } from './render-all.ts';
 import { toYaml } from './render-command.ts';
 
-const key = (m: { namespace?: string; name: string }): string => `${m.namespace ?? 'default'}/${m.name}`;
+const key = (m: { namespace?: string; name: string }): string => `${m.namespace ?? DEFAULT_NAMESPACE}/${m.name}`;
 
 /** `switchyard plan`: the ordered make-before-break steps from the live objects to the desired ones. */
 export function runPlan(files: string[], live: string[], namespace: string, output: string, now: Date): number {
@@ -20,6 +22,13 @@ export function runPlan(files: string[], live: string[], namespace: string, outp
   const rendered = renderAll(desired.resources, now);
   if (rendered.errors.length > 0) {
     for (const e of rendered.errors) console.error(`${e.resource}: ${e.message}`);
+    return 1;
+  }
+  // What the controller would refuse to overwrite is never planned: the plan stops here, as it does.
+  const conflicts = planConflicts(desired.resources.routers, rendered.objects, current.resources);
+  if (conflicts.length > 0) {
+    for (const c of conflicts) console.error(c);
+    console.error(`switchyard plan: ${conflicts.length} conflict(s); no plan`);
     return 1;
   }
   const liveDr = new Map(current.resources.destinationRules.map((d) => [key(d.metadata), d]));

@@ -1,4 +1,5 @@
-import { layerFilters, filtersTargeting, type FilterResult } from '../core/filters/layer-filters.ts';
+import { filtersTargeting } from '../core/filters/filters-targeting.ts';
+import { layerFilters, type FilterResult } from '../core/filters/layer-filters.ts';
 import type { RenderedObject } from '../core/istio/types.ts';
 import { renderRouter } from '../core/router/render-router.ts';
 import { renderRateLimit, defaultRenderOptions } from '../core/ratelimit/render-rate-limit.ts';

@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { OwnershipConflict } from '../controllers/reconcile/apply-owned.ts';
+import { ConflictError } from '../kube/apply.ts';
 
 const CLI = join(import.meta.dirname, '..', 'cli', 'bin', 'switchyard.js');
 const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', 'cli', name);
@@ -102,6 +104,162 @@ describe('switchyard plan', () => {
     writeFileSync(join(dir, 'live.yaml'), run('render', '-f', seed).stdout);
     const r = run('plan', '-f', seed, '--live', join(dir, 'live.yaml'));
     expect(r.stdout.trim()).toBe('Router sm-verify/sm-verify-page: up to date, nothing to apply');
+  });
+});
+
+describe('unknown fields', () => {
+  it('are errors in validate, render and plan, naming the closest known field', () => {
+    const file = fixture('unknown-fields.yaml');
+    const expected = [
+      `${file}#0: metadata.lables: unknown field "lables", did you mean "labels"?`,
+      `${file}#0: spec.subsets[0].version: unknown field "version", did you mean "versions"?`,
+    ];
+    const validate = run('validate', '-f', file);
+    expect(validate.code).toBe(1);
+    expect(validate.stderr.trim().split('\n')).toEqual([...expected, 'switchyard validate: 2 problem(s)']);
+    const render = run('render', '-f', file);
+    expect([render.code, render.stdout]).toEqual([1, '']);
+    expect(render.stderr.trim().split('\n')).toEqual([...expected, 'switchyard render: 2 problem(s); nothing rendered']);
+    const plan = run('plan', '-f', file, '--live', fixture('live-unmanaged.yaml'));
+    expect([plan.code, plan.stdout]).toEqual([1, '']);
+    expect(plan.stderr.trim().split('\n')).toEqual([...expected, 'switchyard plan: 2 problem(s); no plan']);
+  });
+});
+
+describe('switchyard plan agrees with the controller', () => {
+  const live = fixture('live-unmanaged.yaml');
+  const conflict = (kind: string, doc: number): string =>
+    `Router sm-verify/sm-verify-page: Conflict: ${kind} sm-verify/sm-verify-page already exists and is not managed by Switchyard; set spec.adopt: true to take it over (live object at ${live}#${doc})`;
+
+  it('reports the Conflict the controller reports for live objects Switchyard does not manage, and plans nothing', () => {
+    const r = run('plan', '-f', fixture('shifted.yaml'), '--live', live);
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr.trim().split('\n')).toEqual([conflict('DestinationRule', 0), conflict('VirtualService', 1), 'switchyard plan: 2 conflict(s); no plan']);
+  });
+
+  it("words the Conflict as the Router controller does (OwnershipConflict and the adopt advice)", () => {
+    const object = { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'sm-verify-page', namespace: 'sm-verify' } };
+    const cause = new ConflictError({ kind: 'DestinationRule' } as never, { namespace: 'sm-verify', name: 'sm-verify-page' }, 'apply');
+    const controller = `${new OwnershipConflict(object, cause).message}; set spec.adopt: true to take it over`;
+    expect(conflict('DestinationRule', 0)).toContain(`: Conflict: ${controller} (live object at`);
+  });
+
+  it('reports the Service first when the Router owns it (the controller applies it first)', () => {
+    const r = run('plan', '-f', fixture('shifted-own-service.yaml'), '--live', live);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([conflict('Service', 2), conflict('DestinationRule', 0), conflict('VirtualService', 1), 'switchyard plan: 3 conflict(s); no plan']);
+  });
+
+  it('plans over live objects it does not manage when the Router has spec.adopt: true', () => {
+    const r = run('plan', '-f', fixture('shifted-adopt.yaml'), '--live', live);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe('Router sm-verify/sm-verify-page: 3 step(s)');
+    expect(lines).toContain('       remove subset stable');
+  });
+
+  it('reads a kind: List (kubectl get vs,dr -o yaml) item by item', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-cli-'));
+    const rendered = run('render', '-f', join(examples, '01-canary-with-sandbox.yaml')).stdout;
+    const items = parseAllDocuments(rendered).map((d) => d.toJS() as unknown);
+    writeFileSync(join(dir, 'live.yaml'), rendered);
+    writeFileSync(join(dir, 'list.yaml'), stringify({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items }));
+    const fromList = run('plan', '-f', fixture('shifted.yaml'), '--live', join(dir, 'list.yaml'));
+    expect([fromList.code, fromList.stderr]).toEqual([0, '']);
+    expect(fromList.stdout.split('\n')[0]).toBe('Router sm-verify/sm-verify-page: 3 step(s)');
+    expect(fromList.stdout).toBe(run('plan', '-f', fixture('shifted.yaml'), '--live', join(dir, 'live.yaml')).stdout);
+  });
+
+  it('refuses malformed live objects with exit 1, naming file, document and field', () => {
+    const file = fixture('live-malformed.yaml');
+    const r = run('plan', '-f', fixture('shifted.yaml'), '--live', file);
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `${file}#0: spec.http: must be array, got "not a list"`,
+      `${file}#1: spec: a live DestinationRule needs a spec object`,
+      `${file}#2: metadata.name: Invalid input: expected string, received undefined`,
+      `${file}#3: metadata.labels: Invalid input: expected record, received string (received: "managed")`,
+      'switchyard plan: 4 problem(s); no plan',
+    ]);
+    noStackTrace(r.stderr);
+  });
+});
+
+describe('bad input exits 1, naming file and document', () => {
+  it('refuses a YAML alias bomb', () => {
+    const file = fixture('alias-bomb.yaml');
+    const r = run('validate', '-f', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `${file}#0: YAML: aliases expand to too many nodes (more than maxAliasCount 100), as in an alias bomb`,
+      'switchyard validate: 1 problem(s)',
+    ]);
+  });
+
+  it('refuses documents that are not objects, List items that are not, and recursive aliases', () => {
+    const file = fixture('not-objects.yaml');
+    const r = run('render', '-f', file);
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    const notObject = 'must be a Kubernetes object (a mapping with apiVersion and kind), got';
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `${file}#0: ${notObject} a list (received: [{"apiVersion":"switchyard.io/v1alpha1","kind":"Router"}])`,
+      `${file}#1: ${notObject} a string (received: "just a string")`,
+      `${file}#2: ${notObject} a number (received: 42)`,
+      `${file}#3: items[1]: ${notObject} a string (received: "not an object")`,
+      `${file}#4: YAML: an alias refers to a node that contains it (a recursive structure)`,
+      'switchyard render: 5 problem(s); nothing rendered',
+    ]);
+  });
+
+  it('cuts long values in messages at 80 characters', () => {
+    const file = fixture('long-value.yaml');
+    const r = run('validate', '-f', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `${file}#0: spec.subsets[0].branch: Too big: expected string to have <=40 characters (received: "${'b'.repeat(78)}…)`,
+      'switchyard validate: 1 problem(s)',
+    ]);
+  });
+
+  it('names a symlink loop in a directory as such', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-cli-'));
+    mkdirSync(join(dir, 'manifests'));
+    symlinkSync('..', join(dir, 'manifests', 'up'));
+    symlinkSync('self.yaml', join(dir, 'manifests', 'self.yaml'));
+    const r = run('validate', '-f', dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `${join(dir, 'manifests', 'self.yaml')}#0: symlink loop: too many levels of symbolic links`,
+      `${join(dir, 'manifests', 'up')}#0: symlink loop: leads back to ${dir}`,
+      'switchyard validate: 2 problem(s)',
+    ]);
+  });
+
+  it('refuses a resource given twice (same kind, namespace and name), naming both places', () => {
+    const dir = fixture('duplicates');
+    const r = run('validate', '-f', dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `${join(dir, 'b.yaml')}#0: metadata.name: Router default/web is defined twice: here and at ${join(dir, 'a.yaml')}#0`,
+      `${join(dir, 'b.yaml')}#1: metadata.name: RateLimit shop/rl is defined twice: here and at ${join(dir, 'a.yaml')}#1`,
+      'switchyard validate: 2 problem(s)',
+    ]);
+    // One file named twice is one input, not two definitions.
+    expect(run('validate', '-f', join(dir, 'a.yaml'), '-f', join(dir, 'a.yaml')).code).toBe(0);
+  });
+
+  it('validates namespaces as RFC 1123 labels of at most 63 characters', () => {
+    const file = fixture('bad-namespace.yaml');
+    const r = run('validate', '-f', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `${file}#0: metadata.namespace: must be a lowercase RFC 1123 label (received: "Shop_1")`,
+      `${file}#1: metadata.namespace: must be at most 63 characters (received: "${'n'.repeat(64)}")`,
+      'switchyard validate: 2 problem(s)',
+    ]);
+    const flag = run('render', '-n', 'Shop_1', '-f', fixture('shifted.yaml'));
+    expect([flag.code, flag.stdout]).toEqual([2, '']);
+    expect(flag.stderr.trim()).toBe('switchyard render: -n/--namespace must be a lowercase RFC 1123 label of at most 63 characters (got "Shop_1")');
   });
 });
 
