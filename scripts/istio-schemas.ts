@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { isSchemaNode, mapSubschemas } from '../core/istio/schema-walk.ts';
 
 export const ISTIO_SCHEMA_DIR = fileURLToPath(new URL('../core/istio/schemas/', import.meta.url));
 
@@ -64,7 +65,7 @@ export function renderIstioSchemaFiles(crdYaml: string, source: string): Map<str
  */
 function formatSchema(schema: Schema): string {
   const lines = Object.entries(schema).map(([key, value]) => {
-    if (key !== 'properties' || !isSchema(value)) return `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`;
+    if (key !== 'properties' || !isSchemaNode(value)) return `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`;
     const fields = Object.entries(value).map(([name, s]) => `    ${JSON.stringify(name)}: ${JSON.stringify(s)}`);
     return `  "properties": {\n${fields.join(',\n')}\n  }`;
   });
@@ -87,22 +88,7 @@ export function withoutDescriptions(node: Schema): Schema {
   const out: Schema = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === 'description') continue;
-    out[key] = strippedChild(key, value);
+    out[key] = mapSubschemas(key, value, withoutDescriptions);
   }
   return out;
-}
-
-function strippedChild(key: string, value: unknown): unknown {
-  if (key === 'properties' && isSchema(value)) {
-    return Object.fromEntries(Object.entries(value).map(([name, s]) => [name, isSchema(s) ? withoutDescriptions(s) : s]));
-  }
-  if ((key === 'items' || key === 'additionalProperties' || key === 'not') && isSchema(value)) return withoutDescriptions(value);
-  if ((key === 'oneOf' || key === 'anyOf' || key === 'allOf') && Array.isArray(value)) {
-    return value.map((s: unknown) => (isSchema(s) ? withoutDescriptions(s) : s));
-  }
-  return value;
-}
-
-function isSchema(v: unknown): v is Schema {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -10,6 +10,7 @@
  * - formats: `int32` is range-checked, `byte` must be base64, `double` is any number.
  */
 import { Ajv, type AnySchema, type ValidateFunction } from 'ajv';
+import { mapSubschemas } from './schema-walk.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -63,24 +64,10 @@ function closedCopy(node: Schema): Schema {
   for (const [key, value] of Object.entries(node)) {
     // Generated files name their source here; it is not part of the schema.
     if (key === '$comment') continue;
-    out[key] = closedChild(key, value);
+    out[key] = mapSubschemas(key, value, closedCopy);
   }
   const isObject = node.type === 'object' || node.properties !== undefined;
   if (isObject && node.additionalProperties === undefined && node[PRESERVE_UNKNOWN_FIELDS] !== true) out.additionalProperties = false;
   return out;
 }
 
-function closedChild(key: string, value: unknown): unknown {
-  if (key === 'properties' && isSchema(value)) {
-    return Object.fromEntries(Object.entries(value).map(([name, s]) => [name, isSchema(s) ? closedCopy(s) : s]));
-  }
-  if ((key === 'items' || key === 'additionalProperties' || key === 'not') && isSchema(value)) return closedCopy(value);
-  if ((key === 'oneOf' || key === 'anyOf' || key === 'allOf') && Array.isArray(value)) {
-    return value.map((s: unknown) => (isSchema(s) ? closedCopy(s) : s));
-  }
-  return value;
-}
-
-function isSchema(v: unknown): v is Schema {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

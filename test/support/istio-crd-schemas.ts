@@ -21,6 +21,7 @@ import { parseAllDocuments } from 'yaml';
 import { expect } from 'vitest';
 import { pointerToDotted, validateIstioObject } from '../../core/istio/validate.ts';
 import { REPO_ROOT } from '../../dev/harness-artifacts.ts';
+import { mapSubschemas } from '../../core/istio/schema-walk.ts';
 
 const ISTIO_GROUP = 'networking.istio.io';
 /** A cold module download prints progress on stderr; leave room for all of it. */
@@ -138,24 +139,10 @@ function strictCopy(node: Schema): Schema {
   const out: Schema = {};
   for (const [key, value] of Object.entries(node)) {
     if (key.startsWith('x-kubernetes-')) continue;
-    out[key] = transformChild(key, value);
+    out[key] = mapSubschemas(key, value, strictCopy);
   }
   const preserves = node['x-kubernetes-preserve-unknown-fields'] === true;
   if (out.properties !== undefined && out.additionalProperties === undefined && !preserves) out.additionalProperties = false;
   return out;
 }
 
-function transformChild(key: string, value: unknown): unknown {
-  if (key === 'properties' && isSchema(value)) {
-    return Object.fromEntries(Object.entries(value).map(([name, s]) => [name, isSchema(s) ? strictCopy(s) : s]));
-  }
-  if ((key === 'items' || key === 'additionalProperties' || key === 'not') && isSchema(value)) return strictCopy(value);
-  if ((key === 'oneOf' || key === 'anyOf' || key === 'allOf') && Array.isArray(value)) {
-    return value.map((s: unknown) => (isSchema(s) ? strictCopy(s) : s));
-  }
-  return value;
-}
-
-function isSchema(v: unknown): v is Schema {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
