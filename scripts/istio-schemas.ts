@@ -28,7 +28,8 @@ export const ISTIO_SCHEMA_FILES: readonly IstioSchemaFile[] = [
 
 type Schema = Record<string, unknown>;
 
-interface CrdDocument {
+/** A CustomResourceDefinition document as the CRD YAML spells it (the fields read here). */
+export interface CrdDocument {
   kind?: string;
   spec?: {
     group?: string;

@@ -22,21 +22,13 @@ import { expect } from 'vitest';
 import { pointerToDotted, validateIstioObject } from '../../core/istio/validate.ts';
 import { REPO_ROOT } from '../../dev/harness-artifacts.ts';
 import { mapSubschemas } from '../../core/istio/schema-walk.ts';
+import type { CrdDocument } from '../../scripts/istio-schemas.ts';
 
 const ISTIO_GROUP = 'networking.istio.io';
 /** A cold module download prints progress on stderr; leave room for all of it. */
 const SCRIPT_OUTPUT_BYTES = 16 * 1024 * 1024;
 
 type Schema = Record<string, unknown>;
-
-interface CrdDocument {
-  kind?: string;
-  spec?: {
-    group?: string;
-    names?: { kind?: string };
-    versions?: { name: string; served?: boolean; schema?: { openAPIV3Schema?: Schema } }[];
-  };
-}
 
 let crdPath: string | undefined;
 let crdDocuments: CrdDocument[] | undefined;
