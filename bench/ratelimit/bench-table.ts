@@ -13,6 +13,8 @@ export interface BenchRow {
   commandsPerDecision: number | undefined;
   /** Redis pipelines per counted descriptor; undefined when no store is involved. */
   roundTripsPerDecision: number | undefined;
+  /** Server (this process's) CPU time per answered call, microseconds: robust to a busy host. */
+  cpuUsPerCall: number;
   errors: Record<string, number>;
 }
 
@@ -31,7 +33,7 @@ export const TARGETS = { minOfNoop: 0.7, maxP99Ms: 5, maxHotKeyCommandsPerDecisi
 /** Prints the results as a Markdown table plus the Redis ceiling and the targets. */
 export function printTable(rows: readonly BenchRow[], ctx: BenchContext): void {
   const cpus = availableParallelism();
-  const header = ['case', 'decisions/s', 'p50 ms', 'p99 ms', 'p999 ms', '% of no-op', 'Redis cmds/decision', 'Redis round trips/decision', 'errors'];
+  const header = ['case', 'decisions/s', 'p50 ms', 'p99 ms', 'p999 ms', '% of no-op', 'Redis cmds/decision', 'Redis round trips/decision', 'server CPU µs/call', 'errors'];
   const lines = rows.map((r) => [
     r.name,
     r.perSecond.toFixed(0),
@@ -41,6 +43,7 @@ export function printTable(rows: readonly BenchRow[], ctx: BenchContext): void {
     r.ofNoop === undefined ? '—' : `${(r.ofNoop * 100).toFixed(0)}%`,
     r.commandsPerDecision === undefined ? '—' : r.commandsPerDecision.toFixed(3),
     r.roundTripsPerDecision === undefined ? '—' : r.roundTripsPerDecision.toFixed(3),
+    r.cpuUsPerCall.toFixed(1),
     Object.entries(r.errors).map(([k, v]) => `${k}: ${v}`).join('; ') || '0',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));

@@ -63,9 +63,9 @@ async function main(): Promise<void> {
     let baseline: number | undefined;
     for (const c of BENCH_CASES) {
       const port = c.noop === true ? noop.grpcPort : real.grpcPort;
-      const { result, commands, roundTrips } = await runCase(ghz, dir, c, port, store);
+      const { result, commands, roundTrips, cpuUsPerCall } = await runCase(ghz, dir, c, port, store);
       if (c.noop === true && c.rps === undefined) baseline = result.perSecond;
-      rows.push(row(c, result, baseline, { commands, roundTrips }));
+      rows.push(row(c, result, baseline, { commands, roundTrips }, cpuUsPerCall));
     }
     const ceiling = redisIncrbyCeiling(redis.port);
     printTable(rows, { requests: REQUESTS, concurrency: CONCURRENCY, redisCeiling: ceiling, load: [loadAtStart, loadavg()[0] ?? 0] });
@@ -78,19 +78,22 @@ async function main(): Promise<void> {
 }
 
 /** A warm-up run (not reported), then the measured run; Redis commands are counted around the latter only. */
-async function runCase(ghz: string, dir: string, c: BenchCase, port: number, store: RedisStore, requests = REQUESTS): Promise<{ result: LoadResult; commands: number; roundTrips: number }> {
+async function runCase(ghz: string, dir: string, c: BenchCase, port: number, store: RedisStore, requests = REQUESTS): Promise<{ result: LoadResult; commands: number; roundTrips: number; cpuUsPerCall: number }> {
   const dataFile = join(dir, 'data.json');
   writeFileSync(dataFile, JSON.stringify(c.data));
   const common = { ghz, target: `127.0.0.1:${port}`, dataFile, concurrency: CONCURRENCY, reportFile: join(dir, 'report.json'), rps: c.rps };
   await runLoad({ ...common, requests: WARMUP_REQUESTS });
   process.stderr.write(`bench: ${c.name}, ${requests} calls …\n`);
   const before = store.stats();
+  const cpuBefore = process.cpuUsage();
   const result = await runLoad({ ...common, requests });
+  const cpu = process.cpuUsage(cpuBefore);
   const after = store.stats();
-  return { result, commands: after.redisCommands - before.redisCommands, roundTrips: after.redisRoundTrips - before.redisRoundTrips };
+  const cpuUsPerCall = (cpu.user + cpu.system) / Math.max(1, result.decisions);
+  return { result, commands: after.redisCommands - before.redisCommands, roundTrips: after.redisRoundTrips - before.redisRoundTrips, cpuUsPerCall };
 }
 
-function row(c: BenchCase, r: LoadResult, baseline: number | undefined, redis: { commands: number; roundTrips: number }): BenchRow {
+function row(c: BenchCase, r: LoadResult, baseline: number | undefined, redis: { commands: number; roundTrips: number }, cpuUsPerCall: number): BenchRow {
   const perDecision = (n: number) => (c.noop === true ? undefined : n / Math.max(1, r.decisions * c.descriptorsPerRequest));
   return {
     name: c.name,
@@ -102,6 +105,7 @@ function row(c: BenchCase, r: LoadResult, baseline: number | undefined, redis: {
     // The no-op server never calls Redis; its commands belong to nobody.
     commandsPerDecision: perDecision(redis.commands),
     roundTripsPerDecision: perDecision(redis.roundTrips),
+    cpuUsPerCall,
     errors: r.errors,
   };
 }
