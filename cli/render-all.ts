@@ -11,26 +11,36 @@ export interface RenderOutput {
   filterResults: FilterResult[];
   /** Filters whose target matches no Router in the input. */
   orphanFilters: string[];
-  /** Render errors, keyed by `Kind namespace/name`. */
+  /** Render errors, keyed by where the resource was read and what it is: `file#doc: Kind namespace/name`. */
   errors: { resource: string; message: string }[];
 }
 
-/** Renders Routers (with their filters layered) and RateLimits; errors are collected, not thrown. */
+/** `file#doc: Kind namespace/name`, or just the kind and name when the origin is unknown. */
+function resourceName(resources: Resources, object: { kind: string; metadata: { name: string; namespace?: string } }): string {
+  const id = `${object.kind} ${object.metadata.namespace}/${object.metadata.name}`;
+  const origin = resources.origins.get(object);
+  return origin === undefined ? id : `${origin}: ${id}`;
+}
+
+/**
+ * Renders Routers (with their filters layered) and RateLimits; errors are collected, not thrown.
+ * A Router that cannot be rendered (its own spec breaks a rule) is an error of the Router alone:
+ * its filters are neither layered nor reported Skipped for it, nor orphaned.
+ */
 export function renderAll(resources: Resources, now: Date): RenderOutput {
   const out: RenderOutput = { objects: [], filterResults: [], orphanFilters: [], errors: [] };
   const claimed = new Set<string>();
   for (const router of resources.routers) {
-    const id = `Router ${router.metadata.namespace}/${router.metadata.name}`;
+    const filters = filtersTargeting(router, resources.filters);
+    for (const f of filters) claimed.add(`${f.metadata.namespace}/${f.metadata.name}`);
     try {
       const base = renderRouter(router);
-      const filters = filtersTargeting(router, resources.filters);
-      for (const f of filters) claimed.add(`${f.metadata.namespace}/${f.metadata.name}`);
       const layered = layerFilters(base, filters, now);
       if (base.service) out.objects.push(base.service);
       out.objects.push(layered.destinationRule, layered.virtualService);
       out.filterResults.push(...layered.results);
     } catch (err) {
-      out.errors.push({ resource: id, message: (err as Error).message });
+      out.errors.push({ resource: resourceName(resources, router), message: (err as Error).message });
     }
   }
   for (const f of resources.filters) {
@@ -41,7 +51,7 @@ export function renderAll(resources: Resources, now: Date): RenderOutput {
     try {
       out.objects.push(...renderRateLimit(rl, defaultRenderOptions));
     } catch (err) {
-      out.errors.push({ resource: `RateLimit ${rl.metadata.namespace}/${rl.metadata.name}`, message: (err as Error).message });
+      out.errors.push({ resource: resourceName(resources, rl), message: (err as Error).message });
     }
   }
   return out;

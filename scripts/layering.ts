@@ -26,9 +26,11 @@ export const ALLOWED_FOLDERS: Record<string, readonly string[]> = {
 
 /**
  * Packages the pure core (and lib, api) may load: no `node:` module, no client library, no I/O.
- * Everything else (Node built-ins included) is refused there.
+ * Everything else (Node built-ins included) is refused there. `re2js` is RE2 ported to plain
+ * JavaScript: Envoy and istiod compile route regexes with RE2, whose syntax differs from
+ * JavaScript's RegExp (no lookaround, no backreferences), so the core checks them with it.
  */
-export const PURE_PACKAGES: readonly string[] = ['zod', 'immer', 'fast-json-patch', 'yaml', 'ajv'];
+export const PURE_PACKAGES: readonly string[] = ['zod', 'immer', 'fast-json-patch', 'yaml', 'ajv', 're2js'];
 const PURE_FOLDERS = new Set(['lib', 'api', 'core']);
 /** Packages the offline CLI must never load, so `switchyard render` works with no cluster libraries. */
 const CLIENT_PACKAGES = ['@kubernetes/client-node', 'ioredis', '@grpc/grpc-js', '@grpc/proto-loader'];

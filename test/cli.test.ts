@@ -263,6 +263,48 @@ describe('bad input exits 1, naming file and document', () => {
   });
 });
 
+describe("Istio's validation rules (core/istio/istio-rules.ts)", () => {
+  const RE2 = 'must be an RE2 regex (Envoy and istiod use RE2: no lookaround, no backreferences): error parsing regexp:';
+  const MIN_1MS = "must be a valid duration of at least 1ms (CRD rule: duration(self) >= duration('1ms'))";
+
+  it("refuse a Router's and a RateLimit's own spec in validate and render, naming file and document, and blame no filter", () => {
+    const file = fixture('istio-rules.yaml');
+    const errors = [
+      `${file}#0: Router shop/web: spec.subsets[1].match.headers.x-branch.regex: ${RE2} invalid or unsupported Perl syntax: \`(?=\` (got "box-1(?=-canary)")`,
+      `${file}#2: RateLimit shop/api-v1: spec.match.headers[0].value: ${RE2} invalid escape sequence: \`\\1\` (got "/(v1)/\\\\1")`,
+    ];
+    const validate = run('validate', '-f', file);
+    expect([validate.code, validate.stdout]).toEqual([1, '']);
+    expect(validate.stderr.trim().split('\n')).toEqual([...errors, 'switchyard validate: 2 problem(s)']);
+    const render = run('render', '-f', file);
+    expect([render.code, render.stdout]).toEqual([1, '']);
+    expect(render.stderr.trim().split('\n')).toEqual([...errors, 'switchyard render: 2 resource(s) failed to render; nothing rendered']);
+  });
+
+  it('skip the filters whose results break them (render applies the others; validate reports the skipped ones)', () => {
+    const file = fixture('istio-rules-filters.yaml');
+    const moved = `the result breaks Istio's validation rules: DestinationRule shop/api spec.host: must stay the Router's host api.shop.svc.cluster.local, the first host of VirtualService shop/api (got "other.shop.svc.cluster.local")`;
+    const tooFast = `the result breaks Istio's validation rules: VirtualService shop/api spec.http[0].timeout: ${MIN_1MS} (got "0.0000001s")`;
+    const render = run('render', '-f', file);
+    expect(render.code).toBe(0);
+    expect(render.stderr.trim().split('\n')).toEqual([
+      `# IstioFilter shop/move-host: Skipped (position 1/3): patch 0 (jsonPatch): rolled back: ${moved}`,
+      '# IstioFilter shop/retries: Applied (position 2/3): applied 1 patch',
+      `# IstioFilter shop/too-fast: Skipped (position 3/3): patch 0 (timeout): rolled back: ${tooFast}`,
+    ]);
+    expect(render.stdout).toContain('host: api.shop.svc.cluster.local');
+    expect(render.stdout).toContain('perTryTimeout: 500ms');
+    expect(render.stdout).not.toContain('0.0000001s');
+    const validate = run('validate', '-f', file);
+    expect(validate.code).toBe(1);
+    expect(validate.stderr.trim().split('\n')).toEqual([
+      `${file}#2: IstioFilter shop/move-host: skipped: ${moved}`,
+      `${file}#1: IstioFilter shop/too-fast: skipped: ${tooFast}`,
+      'switchyard validate: 2 problem(s)',
+    ]);
+  });
+});
+
 describe('usage errors', () => {
   it('exits 2 on an unknown command or a missing -f', () => {
     expect(run('deploy', '-f', examples).code).toBe(2);

@@ -5,6 +5,8 @@
 
 export const ISTIO_NETWORKING = 'networking.istio.io/v1';
 export const ISTIO_NETWORKING_ALPHA = 'networking.istio.io/v1alpha3';
+/** Istio's reserved gateway name for sidecars (in-mesh callers). */
+export const MESH_GATEWAY = 'mesh';
 
 export interface Metadata {
   name: string;

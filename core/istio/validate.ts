@@ -8,7 +8,8 @@
  *   `npm run gen:istio-schemas` (test/istio-schemas.test.ts fails when they are stale).
  * - Service (v1): service-spec-schema.ts, the fields Switchyard renders.
  * Unknown fields under `spec` are errors (see spec-validator.ts). Only `apiVersion`, `kind` and
- * `spec` are checked; CEL rules are not evaluated yet.
+ * `spec` are checked. CEL rules are not evaluated here: the ones on durations, and istiod's own
+ * validation rules, are istio-rules.ts's job.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import destinationRuleSpec from './schemas/destination-rule.json' with { type: 'json' };

@@ -60,6 +60,18 @@ const cases: [string, RateLimit, string, string][] = [
     'spec.workloadSelector: selects the target\'s own pods, which only side server uses; with side client select callers with match.source.labels (got {"app":"page"})',
   ],
   [
+    'server side host naming a Service of another namespace',
+    rateLimitOf({ ...SEED_SPEC, hosts: ['page.sm-verify.svc.cluster.local:80', 'page.other.svc.cluster.local:80'], workloadSelector: { labels: { app: 'page' } } }),
+    'spec.hosts[1]',
+    'spec.hosts[1]: names a service of namespace other; a server-side RateLimit limits workloads of its own namespace (sm-verify), create it in namespace other (got "page.other.svc.cluster.local:80")',
+  ],
+  [
+    'client side with workloadSelector: {}',
+    rateLimitOf({ ...SEED_SPEC, side: 'client', workloadSelector: {} }),
+    'spec.workloadSelector',
+    'spec.workloadSelector: selects the target\'s own pods, which only side server uses; with side client select callers with match.source.labels (got {})',
+  ],
+  [
     'failure mode in local mode',
     rateLimitOf({ ...SEED_SPEC, mode: 'local', failureMode: 'deny' }),
     'spec.failureMode',
@@ -70,6 +82,18 @@ const cases: [string, RateLimit, string, string][] = [
     rateLimitOf({ ...SEED_SPEC, mode: 'local', algorithm: 'fixedWindow' }),
     'spec.algorithm',
     'spec.algorithm: mode local always uses Envoy\'s token bucket (got "fixedWindow")',
+  ],
+  [
+    'header regex RE2 refuses (lookahead)',
+    rateLimitOf({ ...SEED_SPEC, match: { headers: [{ key: ':path', matchType: 'regex', value: '/api(?=/v1)' }] } }),
+    'spec.match.headers[0].value',
+    'spec.match.headers[0].value: must be an RE2 regex (Envoy and istiod use RE2: no lookaround, no backreferences): error parsing regexp: invalid or unsupported Perl syntax: `(?=` (got "/api(?=/v1)")',
+  ],
+  [
+    'header regex RE2 refuses (backreference)',
+    rateLimitOf({ ...SEED_SPEC, match: { headers: [{ key: ':path', matchType: 'exact', value: '/a' }, { key: 'x-id', matchType: 'regex', value: '(a)\\1' }] } }),
+    'spec.match.headers[1].value',
+    'spec.match.headers[1].value: must be an RE2 regex (Envoy and istiod use RE2: no lookaround, no backreferences): error parsing regexp: invalid escape sequence: `\\1` (got "(a)\\\\1")',
   ],
   [
     'missing namespace',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EnvoyFilter } from '../istio/types.ts';
 import { quotaEntry } from './quota-table.ts';
 import { envoyDescriptorFor } from './envoy-descriptor.test-support.ts';
+import { SEED_BACKENDS } from './host-backends-fixture.test-support.ts';
 import { SEED_SPEC, rateLimitOf } from './rate-limit-fixture.test-support.ts';
 import { defaultRenderOptions, renderRateLimit } from './render-rate-limit.ts';
 
@@ -23,8 +24,8 @@ function renderedActions(ef: EnvoyFilter): unknown[] {
 }
 
 describe('renderRateLimit, global mode', () => {
-  it('renders the seed example', () => {
-    expect(renderRateLimit(rateLimitOf(), defaultRenderOptions)).toMatchInlineSnapshot(`
+  it('renders the seed example, selecting the pods of the host\'s Router', () => {
+    expect(renderRateLimit(rateLimitOf(), defaultRenderOptions, SEED_BACKENDS)).toMatchInlineSnapshot(`
       [
         {
           "apiVersion": "networking.istio.io/v1alpha3",
@@ -121,6 +122,11 @@ describe('renderRateLimit, global mode', () => {
                 },
               },
             ],
+            "workloadSelector": {
+              "labels": {
+                "app": "sm-verify-page",
+              },
+            },
           },
         },
       ]
@@ -184,7 +190,7 @@ describe('renderRateLimit, global mode', () => {
 
 describe('renderRateLimit, sides', () => {
   it('server side patches the inbound virtual host of each distinct port of the selected workload', () => {
-    const spec = { ...SEED_SPEC, hosts: ['a.ns.svc.cluster.local:8080', 'b.ns.svc.cluster.local:80', 'c:80'], workloadSelector: { labels: { app: 'page' } } };
+    const spec = { ...SEED_SPEC, hosts: ['a.sm-verify.svc.cluster.local:8080', 'b.sm-verify.svc.cluster.local:80', 'c:80'], workloadSelector: { labels: { app: 'page' } } };
     const ef = only(renderRateLimit(rateLimitOf(spec), defaultRenderOptions));
     expect(ef.spec.workloadSelector).toEqual({ labels: { app: 'page' } });
     expect(ef.spec.configPatches.map((p) => [p.applyTo, p.match])).toEqual([

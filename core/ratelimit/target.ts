@@ -1,4 +1,6 @@
 import type { RateLimit } from '../../api/rate-limit.ts';
+import { selectorOfHosts, type HostBackends } from './host-backends.ts';
+import { parseHost, serviceOfHost, type HostPort } from './host-port.ts';
 import { RateLimitRenderError } from './render-error.ts';
 
 export type PatchContext = 'SIDECAR_INBOUND' | 'SIDECAR_OUTBOUND';
@@ -14,50 +16,78 @@ export interface RateLimitTarget {
   listenerPorts: number[];
 }
 
-interface HostPort {
-  host: string;
-  port?: number;
-}
-
-const MAX_PORT = 65535;
-
 /**
  * Resolves and checks the target of a RateLimit. Throws RateLimitRenderError on a combination
- * that cannot be enforced.
+ * that cannot be enforced, HostUnresolvedError when `backends` are given and the hosts do not lead
+ * to one set of workloads in the RateLimit's namespace.
  *
- * Server side (SIDECAR_INBOUND): the EnvoyFilter selects `spec.workloadSelector` (absent: every
- * workload in the namespace — nothing is derived from hosts). Inbound virtual hosts carry no
- * service host, only the service port (`inbound|http|<port>`), so hosts contribute their ports;
- * a host without a port (or no hosts) means every inbound virtual host.
+ * Server side (SIDECAR_INBOUND) selects, in this order:
+ * - `spec.workloadSelector.labels` when set and not empty;
+ * - every workload of the namespace for `spec.workloadSelector: {}` (said explicitly, never implied);
+ * - otherwise the workloads behind `spec.hosts`: the labels of `backends` (found by the caller from
+ *   the host's Router or Service). Without `backends` (offline previews, static Envoy configs
+ *   built from the patches) no selector is derived and the EnvoyFilter is unscoped: only the
+ *   controller applies EnvoyFilters, and it always resolves.
+ * A host naming a Service of another namespace is refused by `checkHostNamespaces`. Inbound virtual
+ * hosts carry no service host, only the service port (`inbound|http|<port>`), so hosts contribute
+ * their ports; a host without a port (or no hosts) means every inbound virtual host.
  *
  * Client side (SIDECAR_OUTBOUND): the callers are selected by `match.source.labels` (absent: every
  * workload in the namespace); each host must carry a port because outbound virtual hosts are named
- * `<host>:<port>`. Gateways are not patched: their virtual hosts are named after the gateway's
- * own hosts, not the target service.
+ * `<host>:<port>`, and may live in any namespace. Gateways are not patched: their virtual hosts
+ * are named after the gateway's own hosts, not the target service.
  */
-export function rateLimitTarget(rl: RateLimit): RateLimitTarget {
+export function rateLimitTarget(rl: RateLimit, backends?: HostBackends): RateLimitTarget {
   const hosts = (rl.spec.hosts ?? []).map((h, i) => parseHost(h, i));
-  return rl.spec.side === 'client' ? clientTarget(rl, hosts) : serverTarget(rl, hosts);
+  return rl.spec.side === 'client' ? clientTarget(rl, hosts) : serverTarget(rl, hosts, backends);
 }
 
-function serverTarget(rl: RateLimit, hosts: HostPort[]): RateLimitTarget {
+function serverTarget(rl: RateLimit, hosts: HostPort[], backends: HostBackends | undefined): RateLimitTarget {
   const labels = rl.spec.match?.source?.labels;
   if (labels !== undefined) {
     throw new RateLimitRenderError('spec.match.source.labels', `source labels need side client, a server cannot see its caller's labels (got ${JSON.stringify(labels)})`);
   }
+  const selector = serverSelector(rl, backends);
   const allVhosts = hosts.length === 0 || hosts.some((h) => h.port === undefined);
   const ports = allVhosts ? [] : uniqueSorted(hosts.map((h) => h.port ?? 0));
   return {
     context: 'SIDECAR_INBOUND',
-    ...(rl.spec.workloadSelector ? { workloadSelector: { labels: rl.spec.workloadSelector.labels } } : {}),
+    ...(selector ? { workloadSelector: { labels: selector } } : {}),
     vhosts: ports.map((p) => `inbound|http|${p}`),
     listenerPorts: [],
   };
 }
 
+/** The server side's pod labels; undefined = every workload of the namespace. */
+function serverSelector(rl: RateLimit, backends: HostBackends | undefined): Record<string, string> | undefined {
+  const explicit = rl.spec.workloadSelector;
+  if (explicit !== undefined) return Object.keys(explicit.labels ?? {}).length > 0 ? explicit.labels : undefined;
+  return backends ? selectorOfHosts(rl, backends) : undefined;
+}
+
+/**
+ * Server side: a host naming a Service of another namespace (`<svc>.<ns>.svc.cluster.local`) is
+ * an error, since the EnvoyFilter lives in the RateLimit's namespace and selects only its
+ * workloads. Checked when rendering, not by `validateRateLimit`: the rate-limit service may keep a
+ * quota for such a RateLimit, as no Envoy will ask for it.
+ */
+export function checkHostNamespaces(rl: RateLimit): void {
+  if (rl.spec.side === 'client') return;
+  const namespace = rl.metadata.namespace ?? '';
+  (rl.spec.hosts ?? []).forEach((raw, i) => {
+    const service = serviceOfHost(parseHost(raw, i).host, namespace);
+    if (service && service.namespace !== namespace) {
+      throw new RateLimitRenderError(
+        `spec.hosts[${i}]`,
+        `names a service of namespace ${service.namespace}; a server-side RateLimit limits workloads of its own namespace (${namespace}), create it in namespace ${service.namespace} (got "${raw}")`,
+      );
+    }
+  });
+}
+
 function clientTarget(rl: RateLimit, hosts: HostPort[]): RateLimitTarget {
   if (rl.spec.workloadSelector !== undefined) {
-    throw new RateLimitRenderError('spec.workloadSelector', `selects the target's own pods, which only side server uses; with side client select callers with match.source.labels (got ${JSON.stringify(rl.spec.workloadSelector.labels)})`);
+    throw new RateLimitRenderError('spec.workloadSelector', `selects the target's own pods, which only side server uses; with side client select callers with match.source.labels (got ${JSON.stringify(rl.spec.workloadSelector.labels ?? {})})`);
   }
   if (hosts.length === 0) {
     throw new RateLimitRenderError('spec.hosts', 'side client needs at least one host:port, callers match the target by its outbound virtual host (got none)');
@@ -76,18 +106,6 @@ function clientTarget(rl: RateLimit, hosts: HostPort[]): RateLimitTarget {
     vhosts: [...new Set(vhosts)].sort(),
     listenerPorts: uniqueSorted(hosts.map((h) => h.port ?? 0)),
   };
-}
-
-function parseHost(raw: string, index: number): HostPort {
-  const colon = raw.lastIndexOf(':');
-  if (colon < 0) return { host: raw };
-  const host = raw.slice(0, colon);
-  const portText = raw.slice(colon + 1);
-  const port = Number(portText);
-  if (host === '' || !/^[0-9]+$/.test(portText) || port < 1 || port > MAX_PORT) {
-    throw new RateLimitRenderError(`spec.hosts[${index}]`, `must be host or host:port with a port from 1 to 65535 (got "${raw}")`);
-  }
-  return { host, port };
 }
 
 function uniqueSorted(ports: number[]): number[] {

@@ -1,4 +1,6 @@
 import type { RateLimit } from '../../api/rate-limit.ts';
+import { re2Rule } from '../istio/rules/regex.ts';
+import { quoteValue } from '../istio/rules/rule-problem.ts';
 import { rateLimitDescriptor } from './descriptor.ts';
 import { RateLimitRenderError } from './render-error.ts';
 import { rateLimitTarget } from './target.ts';
@@ -6,9 +8,19 @@ import { rateLimitTarget } from './target.ts';
 /** Spec fields that only the rate-limit service reads, so they mean nothing in local mode. */
 const GLOBAL_ONLY_FIELDS = ['domain', 'timeout', 'failureMode'] as const;
 
+/** Envoy compiles `safe_regex` matches with RE2, which refuses lookaround and backreferences. */
+function checkRegexes(rl: RateLimit): void {
+  for (const [i, header] of (rl.spec.match?.headers ?? []).entries()) {
+    if (header.matchType !== 'regex' || header.value === undefined) continue;
+    const rule = re2Rule(header.value);
+    if (rule !== undefined) throw new RateLimitRenderError(`spec.match.headers[${i}].value`, `${rule} (got ${quoteValue(header.value)})`);
+  }
+}
+
 /**
  * Checks everything the renderer and the quota table need beyond the schema, independent of
- * render options. Throws RateLimitRenderError naming the first offending field.
+ * render options: header regexes must compile under RE2, as Envoy compiles them. Throws
+ * RateLimitRenderError naming the first offending field.
  */
 export function validateRateLimit(rl: RateLimit): void {
   if (!rl.metadata.namespace) {
@@ -26,5 +38,6 @@ export function validateRateLimit(rl: RateLimit): void {
     }
   }
   rateLimitTarget(rl);
+  checkRegexes(rl);
   rateLimitDescriptor(rl);
 }

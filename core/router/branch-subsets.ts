@@ -1,4 +1,5 @@
 import type { Router, RouterSpec, RouterSubset } from '../../api/router.ts';
+import { labelValueRule, subsetNameRule } from '../istio/rules/names.ts';
 import type { Subset } from '../istio/types.ts';
 import { RenderError } from './render-error.ts';
 import { subsetName } from './subset-name.ts';
@@ -53,8 +54,9 @@ export function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
  * Zero-weight versions are kept: their pods exist, and keeping the subset referenced means moving
  * weight onto them later changes only the VirtualService.
  *
- * @throws RenderError when two subsets normalise to the same name, or the selector sets the branch
- *   or version label key (the subsets would then select on contradictory values).
+ * @throws RenderError when a subset name is not one Istio accepts (a DNS-1123 label of at most 63
+ *   characters) or two subsets normalise to the same name, or the selector sets the branch or
+ *   version label key (the subsets would then select on contradictory values).
  */
 export function branchSubsets(router: Router): BranchSubsets[] {
   const keys = labelKeys(router.spec);
@@ -77,7 +79,12 @@ export function branchSubsets(router: Router): BranchSubsets[] {
   });
 }
 
+/** Reserves a subset name for `field`: it must be one Istio accepts, and not taken by another branch×version. */
 function claim(owners: Map<string, string>, name: string, field: string, value: string): string {
+  const badName = subsetNameRule(name);
+  if (badName !== undefined) throw new RenderError(field, `renders the subset name ${JSON.stringify(name)}, but ${badName}`, value);
+  const badLabel = labelValueRule(value);
+  if (badLabel !== undefined) throw new RenderError(field, badLabel, value);
   const previous = owners.get(name);
   if (previous !== undefined) {
     throw new RenderError(field, `subset name ${name} is already the subset of ${previous}; subset names must be unique after normalisation`, value);

@@ -2,9 +2,11 @@ import type { Router, RouterSpec } from '../../api/router.ts';
 import { generatedMetadata, type Owner } from '../istio/ownership.ts';
 import { ISTIO_NETWORKING, type DestinationRule, type Service, type VirtualService } from '../istio/types.ts';
 import { branchSubsets, defaultBranch, labelKeys } from './branch-subsets.ts';
+import { checkRendered } from './check-rendered.ts';
 import { MESH_GATEWAY, renderHttpRoutes, renderTcpRoutes, type RouteContext } from './render-routes.ts';
 import { RenderError } from './render-error.ts';
 import { renderService } from './render-service.ts';
+import { checkRouterFields } from './router-rules.ts';
 import { routerHost, routerNamespace } from './router-host.ts';
 
 /** The base Istio objects of one Router, before IstioFilters are layered on. */
@@ -27,12 +29,15 @@ export interface RouterObjects {
  *   keeps its weight, 0 included (Istio accepts 0, and the subset stays ready for a later shift).
  *
  * Pure and deterministic: equal input gives deep-equal output with a fixed key order.
- * @throws RenderError (only) when the spec cannot be rendered, e.g. colliding subset names.
+ * @throws RenderError (only) when the spec cannot be rendered (colliding subset names) or renders
+ *   objects that the Istio schema or Istio's validation rules refuse (core/istio/istio-rules.ts):
+ *   the error names the Router's field, the rule and the value.
  */
 export function renderRouter(router: Router): RouterObjects {
   const { metadata, spec } = router;
   const namespace = routerNamespace(router);
   const owner: Owner = { kind: 'Router', name: metadata.name, namespace, uid: metadata.uid };
+  checkRouterFields(router);
   const host = routerHost(router);
   const branches = branchSubsets(router);
   const main = defaultBranch(spec);
@@ -55,6 +60,7 @@ export function renderRouter(router: Router): RouterObjects {
     metadata: generatedMetadata(owner),
     spec: gateways ? { hosts: [host], gateways, ...routes } : { hosts: [host], ...routes },
   };
+  checkRendered({ destinationRule, virtualService });
   return spec.ownService === true ? { destinationRule, virtualService, service: renderService(router) } : { destinationRule, virtualService };
 }
 

@@ -1,11 +1,13 @@
 import type { StringMatch } from '../../api/meta.ts';
-import type { HTTPMatchRequest, HTTPRoute, HTTPRouteDestination, StringMatchIstio, TCPRoute } from '../istio/types.ts';
+import { matchHeaderNameRule } from '../istio/rules/headers.ts';
+import { stringMatchProblems } from '../istio/rules/http-match-rules.ts';
+import type { ReportProblem } from '../istio/rules/rule-problem.ts';
+import { MESH_GATEWAY, type HTTPMatchRequest, type HTTPRoute, type HTTPRouteDestination, type StringMatchIstio, type TCPRoute } from '../istio/types.ts';
 import type { BranchDestination, BranchSubsets } from './branch-subsets.ts';
 import { sortedRecord } from './branch-subsets.ts';
 import { RenderError } from './render-error.ts';
 
-/** Istio's reserved gateway name for sidecars (in-mesh callers). */
-export const MESH_GATEWAY = 'mesh';
+export { MESH_GATEWAY } from '../istio/types.ts';
 
 /** What route rendering needs besides the branches. */
 export interface RouteContext {
@@ -62,12 +64,25 @@ function httpMatches(ctx: RouteContext, { branch, index }: BranchSubsets): HTTPM
   return blocks;
 }
 
-/** Header matches with lowercased names (Istio rejects uppercase ones) in sorted order. */
+/** Reports through RenderError: the first rule a Router field breaks stops rendering. */
+const throwRenderError: ReportProblem = (path, rule, value) => {
+  if (rule !== undefined) throw new RenderError(path, rule, value);
+};
+
+/**
+ * Header matches with lowercased names (header names are case-insensitive; Envoy holds them in
+ * lowercase) in sorted order. Each name and match must pass Istio's rules: an HTTP header name, an
+ * RE2 regex, a non-empty prefix.
+ */
 function istioHeaders(headers: Record<string, StringMatch>, field: string): Record<string, StringMatchIstio> {
   const out: Record<string, StringMatchIstio> = {};
   for (const [name, match] of Object.entries(headers)) {
+    const at = `${field}.${name}`;
+    // The Router's VirtualService always serves the mesh.
+    throwRenderError(at, matchHeaderNameRule(name, true), name);
+    stringMatchProblems(match, at, { prefixRequired: true }, throwRenderError);
     const key = name.toLowerCase();
-    if (key in out) throw new RenderError(`${field}.${name}`, 'header names must be unique ignoring case', name);
+    if (key in out) throw new RenderError(at, 'header names must be unique ignoring case', name);
     out[key] = stringMatch(match);
   }
   return sortedRecord(out);
