@@ -37,12 +37,23 @@ export const rateLimitMatch = z.object({
 });
 export type RateLimitMatch = z.infer<typeof rateLimitMatch>;
 
+/** `workloadSelector` names the target's own pods; a client-side limit runs in its callers. */
+const CLIENT_SELECTOR_MESSAGE = 'selects the target\'s own pods, which only side server uses; with side client select callers with match.source.labels';
+
 export const rateLimitSpec = z
   .object({
-    /** Target hosts as `host[:port]` (server side: the target's inbound; client side: callers' outbound to it). */
+    /**
+     * Target hosts as `host[:port]`. Server side: the workloads behind each host (its Router's
+     * selector, else its Kubernetes Service's selector, in this namespace) are limited on the
+     * host's port; client side: callers' outbound to the host.
+     */
     hosts: z.array(z.string().min(1).max(260)).max(32).optional(),
-    /** Target workloads by pod labels (alternative or addition to `hosts`). */
-    workloadSelector: z.object({ labels: z.record(z.string().max(317), z.string().max(63)) }).optional(),
+    /**
+     * Server side: the workloads to limit, by pod labels, instead of those found behind `hosts`
+     * (which then only name ports). `{}` (no labels) explicitly means every workload of the
+     * namespace.
+     */
+    workloadSelector: z.object({ labels: z.record(z.string().max(317), z.string().max(63)).optional() }).optional(),
     /** `server` (default): enforce in the target's inbound; `client`: in callers' outbound. */
     side: z.enum(['server', 'client']).optional(),
     /** `global` (default): fleet-wide via the rate-limit service; `local`: per-pod token bucket. */
@@ -72,6 +83,9 @@ export const rateLimitSpec = z
     if (!s.hosts?.length && !s.workloadSelector) {
       ctx.addIssue({ code: 'custom', path: ['hosts'], message: 'set hosts and/or workloadSelector to say which service is limited' });
     }
+    if (s.side === 'client' && s.workloadSelector) {
+      ctx.addIssue({ code: 'custom', path: ['workloadSelector'], message: CLIENT_SELECTOR_MESSAGE });
+    }
     if (s.mode === 'local' && s.match?.source?.labels && s.side !== 'client') {
       ctx.addIssue({ code: 'custom', path: ['match', 'source', 'labels'], message: 'source labels need side client (a server cannot see its caller\'s labels)' });
     }
@@ -79,6 +93,7 @@ export const rateLimitSpec = z
   .meta({
     'x-kubernetes-validations': [
       { rule: '(has(self.hosts) && size(self.hosts) > 0) || has(self.workloadSelector)', message: 'set hosts and/or workloadSelector to say which service is limited', fieldPath: '.hosts' },
+      { rule: "!has(self.workloadSelector) || !has(self.side) || self.side != 'client'", message: CLIENT_SELECTOR_MESSAGE, fieldPath: '.workloadSelector' },
       // format(), not `+ string(int)`: the API server costs a concatenated string(int) as unbounded.
       { rule: 'self.quota > 0', messageExpression: "'quota must be greater than 0 (got %d)'.format([self.quota])", fieldPath: '.quota' },
     ],

@@ -22,7 +22,8 @@ const groupOf = (kind: KindRef): string => (kind.apiVersion.includes('/') ? kind
  * is read directly once when the cache has no managed object of that name (conflict detection),
  * then server-side applied (PATCH, and create on first apply); primaries get their status
  * patched; owners' finalizers are updatable (blockOwnerDeletion); events are created and patched (series); EnvoyFilters a RateLimit no longer renders are
- * deleted, and so is a Router's Service when `ownService` is turned off; the leader-election Lease is read, created and updated.
+ * deleted, and so is a Router's Service when `ownService` is turned off; a RateLimit reads the Service its host names
+ * (a hand-written one is not in the cache, so it is one GET); the leader-election Lease is read, created and updated.
  */
 export function requiredPermissions(controllers: ControllerSpec[]): Permission[] {
   const perms = new Map<string, Permission>();
@@ -42,6 +43,7 @@ export function requiredPermissions(controllers: ControllerSpec[]): Permission[]
   for (const verb of ['create', 'patch']) add(EVENT, verb);
   add(ENVOY_FILTER, 'delete');
   add(SERVICE, 'delete');
+  add(SERVICE, 'get');
   return [...perms.values()].sort((a, b) => `${a.group}|${a.resource}|${a.verb}`.localeCompare(`${b.group}|${b.resource}|${b.verb}`));
 }
 

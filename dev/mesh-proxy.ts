@@ -9,6 +9,12 @@ export interface ProxyNode {
   name: string;
   namespace: string;
   labels: Record<string, string>;
+  /**
+   * `NONE`: the proxy binds real ports instead of relying on iptables capture, so istiod builds no
+   * 15001/15006 catch-all listeners (two such proxies on one host would share them) and takes
+   * inbound listeners only from a Sidecar's `ingress`. Default: Istio's own (REDIRECT).
+   */
+  interceptionMode?: 'NONE';
 }
 
 /** An upstream Envoy bootstrap that takes everything from istiod over ADS, as the given node. */
@@ -27,6 +33,7 @@ export function proxyBootstrap(node: ProxyNode, xdsPort: number): object {
         MESH_ID: 'cluster.local',
         INSTANCE_IPS: node.ip,
         LABELS: node.labels,
+        ...(node.interceptionMode ? { INTERCEPTION_MODE: node.interceptionMode } : {}),
       },
     },
     dynamic_resources: {

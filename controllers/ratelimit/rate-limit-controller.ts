@@ -1,7 +1,7 @@
 import { DEFAULT_NAMESPACE } from '../../api/meta.ts';
 import { OWNER_LABEL } from '../../core/istio/types.ts';
-import { ENVOY_FILTER, RATE_LIMIT } from '../scheme.ts';
-import type { ControllerSpec, KubeObject, ObjectKey } from '../../kube/types.ts';
+import { ENVOY_FILTER, RATE_LIMIT, ROUTER } from '../scheme.ts';
+import type { Cache, ControllerSpec, KubeObject, ObjectKey } from '../../kube/types.ts';
 import { rateLimitReconciler, type RateLimitReconcilerOptions } from './reconcile-rate-limit.ts';
 
 export interface RateLimitControllerOptions extends RateLimitReconcilerOptions {
@@ -15,8 +15,9 @@ export const DEFAULT_RATE_LIMIT_CONCURRENCY = 4;
 const OWNER_PREFIX = 'ratelimit.';
 
 /**
- * The RateLimit controller: reconciles RateLimits, and re-reconciles one when an EnvoyFilter it
- * generated changes or disappears. Options: `serviceCluster` (Envoy cluster of the rate-limit
+ * The RateLimit controller: reconciles RateLimits, re-reconciles one when an EnvoyFilter it
+ * generated changes or disappears, and the RateLimits of a namespace whose hosts may be served by
+ * a Router of it when that Router changes (its host and selector are what they limit). Options: `serviceCluster` (Envoy cluster of the rate-limit
  * service; default `defaultRenderOptions.serviceCluster`) and `concurrency`.
  */
 export function rateLimitController(options: RateLimitControllerOptions = {}): ControllerSpec {
@@ -24,7 +25,10 @@ export function rateLimitController(options: RateLimitControllerOptions = {}): C
   return {
     name: 'ratelimit',
     primary: RATE_LIMIT,
-    watches: [{ kind: ENVOY_FILTER, map: ownerRateLimitKeys }],
+    watches: [
+      { kind: ENVOY_FILTER, map: ownerRateLimitKeys },
+      { kind: ROUTER, map: hostRateLimitKeys },
+    ],
     reconcile: rateLimitReconciler(render),
     concurrency: concurrency ?? DEFAULT_RATE_LIMIT_CONCURRENCY,
   };
@@ -38,4 +42,16 @@ export function ownerRateLimitKeys(obj: KubeObject): ObjectKey[] {
   const label = obj.metadata.labels?.[OWNER_LABEL];
   if (label?.startsWith(OWNER_PREFIX)) return [{ namespace, name: label.slice(OWNER_PREFIX.length) }];
   return [];
+}
+
+/**
+ * The RateLimits a Router may serve: those of its namespace that name hosts (which one they name
+ * is the reconcile's business — a Router's host can change, so the old and the new one both matter).
+ */
+export function hostRateLimitKeys(router: KubeObject, cache: Cache): ObjectKey[] {
+  const namespace = router.metadata.namespace ?? DEFAULT_NAMESPACE;
+  return cache
+    .list(RATE_LIMIT, namespace)
+    .filter((rl) => Array.isArray((rl.spec as { hosts?: unknown } | undefined)?.hosts))
+    .map((rl) => ({ namespace, name: rl.metadata.name }));
 }

@@ -4,6 +4,7 @@ import { FakeCluster } from '../../kube/fake-context.ts';
 import { ENVOY_FILTER, RATE_LIMIT } from '../scheme.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { rateLimitOf, SEED_SPEC } from '../../core/ratelimit/rate-limit-fixture.test-support.ts';
+import { SEED_ROUTER } from '../../core/ratelimit/host-backends-fixture.test-support.ts';
 import { rateLimitReconciler } from './reconcile-rate-limit.ts';
 
 const NS = 'sm-verify';
@@ -25,6 +26,8 @@ const objectWrites = (c: FakeCluster): string[] => c.objectWrites().map((w) => `
 let cluster: FakeCluster;
 beforeEach(() => {
   cluster = new FakeCluster();
+  // The Router serving the seed RateLimit's host: its pods are what the RateLimit limits.
+  cluster.put(SEED_ROUTER as KubeObject);
 });
 
 describe('rateLimitReconciler', () => {

@@ -7,10 +7,21 @@ import { specProblemOf } from '../../core/spec-problem.ts';
 import { ENVOY_FILTER, RATE_LIMIT } from '../scheme.ts';
 import type { KubeObject, ObjectKey, ReconcileContext, ReconcileResult, Reconciler } from '../../kube/types.ts';
 import { rateLimitDescriptor } from '../../core/ratelimit/descriptor.ts';
+import { HostUnresolvedError } from '../../core/ratelimit/host-backends.ts';
 import { RateLimitRenderError } from '../../core/ratelimit/render-error.ts';
 import { defaultRenderOptions, renderRateLimit, type RateLimitRenderOptions } from '../../core/ratelimit/render-rate-limit.ts';
+import { readHostWorkloads } from './host-workloads.ts';
 
 export type RateLimitReconcilerOptions = Partial<RateLimitRenderOptions>;
+
+/**
+ * How often a RateLimit looks again at what it cannot watch: a Pending one for the Router or
+ * Service its hosts need, a Ready one for the hand-written Service its pods were found through
+ * (the cache holds only Switchyard's own Services). Each look is cache reads and at most one GET
+ * per host, and writes nothing when nothing changed; 30 s keeps a newly created Service from
+ * waiting long without a steady load on the API server.
+ */
+export const HOST_RECHECK_MS = 30_000;
 
 interface StatusInput {
   generation: number | undefined;
@@ -19,13 +30,18 @@ interface StatusInput {
 }
 
 /**
- * The RateLimit reconcile: renders the RateLimit's EnvoyFilters, applies each (no write when
- * unchanged), deletes the EnvoyFilters it generated earlier that are no longer rendered, and
- * reports status Ready with the descriptor key and domain the rate-limit service matches.
+ * The RateLimit reconcile: finds the workloads behind its hosts (`readHostWorkloads`), renders
+ * its EnvoyFilters, applies each (no write when unchanged), deletes the EnvoyFilters it generated
+ * earlier that are no longer rendered, and reports status Ready with the descriptor key and domain
+ * the rate-limit service matches.
  * - Absent or being deleted → done (owner references let Kubernetes collect the EnvoyFilters).
  * - Schema failure or RateLimitRenderError → status Invalid naming field, rule and value; terminal.
+ * - HostUnresolvedError (a host leads to no workloads of its namespace) → status Pending with the
+ *   reason; looked at again after HOST_RECHECK_MS, and at once when a Router of its namespace changes.
  * - An EnvoyFilter of the same name that Switchyard does not manage → status Conflict, Warning
  *   event, terminal (RateLimit has no adopt: rename the RateLimit or remove the object).
+ * Invalid and Pending remove the RateLimit's EnvoyFilters: what cannot be enforced as written is
+ * not enforced at all, and in particular never as an EnvoyFilter on every workload of the namespace.
  */
 export function rateLimitReconciler(options: RateLimitReconcilerOptions = {}): Reconciler {
   const opts: RateLimitRenderOptions = { serviceCluster: options.serviceCluster ?? defaultRenderOptions.serviceCluster };
@@ -37,10 +53,14 @@ export function rateLimitReconciler(options: RateLimitReconcilerOptions = {}): R
     const parsed = rateLimitSchema.safeParse(object);
     if (!parsed.success) return invalid(ctx, key, object, input, specProblemOf(parsed.error, object).message);
     let rendered: EnvoyFilter[];
+    let recheck = false;
     try {
-      rendered = renderRateLimit(parsed.data, opts);
+      const hosts = await readHostWorkloads(ctx, parsed.data);
+      recheck = hosts.readsUnwatchedService;
+      rendered = renderRateLimit(parsed.data, opts, hosts.backends);
     } catch (err) {
       if (err instanceof RateLimitRenderError) return invalid(ctx, key, object, input, err.message);
+      if (err instanceof HostUnresolvedError) return pending(ctx, key, object, input, err.message);
       throw err;
     }
     try {
@@ -52,9 +72,9 @@ export function rateLimitReconciler(options: RateLimitReconcilerOptions = {}): R
       await ctx.updateStatus(RATE_LIMIT, key, failedStatus(input, 'Conflict', [cond('Conflict', true, 'UnmanagedObject', message)], message));
       return { kind: 'terminal', reason: message };
     }
-    await pruneStale(ctx, object, parsed.data, rendered);
+    await pruneStale(ctx, object, rendered);
     await ctx.updateStatus(RATE_LIMIT, key, readyStatus(input, parsed.data, rendered));
-    return { kind: 'done' };
+    return recheck ? { kind: 'requeueAfter', ms: HOST_RECHECK_MS } : { kind: 'done' };
   };
 }
 
@@ -65,10 +85,10 @@ async function applyAll(ctx: ReconcileContext, owner: KubeObject, rendered: read
   }
 }
 
-/** Deletes this RateLimit's managed EnvoyFilters that are no longer rendered (e.g. named differently by an older version). */
-async function pruneStale(ctx: ReconcileContext, owner: KubeObject, rl: RateLimit, rendered: readonly EnvoyFilter[]): Promise<void> {
-  const namespace = rl.metadata.namespace ?? '';
-  const ownerLabel = managedLabels({ kind: 'RateLimit', name: rl.metadata.name, namespace })[OWNER_LABEL];
+/** Deletes this RateLimit's managed EnvoyFilters that are no longer rendered (e.g. named differently by an older version, or none rendered at all). */
+async function pruneStale(ctx: ReconcileContext, owner: KubeObject, rendered: readonly EnvoyFilter[]): Promise<void> {
+  const namespace = owner.metadata.namespace ?? '';
+  const ownerLabel = managedLabels({ kind: 'RateLimit', name: owner.metadata.name, namespace })[OWNER_LABEL];
   const keep = new Set(rendered.map((ef) => ef.metadata.name));
   for (const live of ctx.cache.list(ENVOY_FILTER, namespace)) {
     const labels = live.metadata.labels ?? {};
@@ -96,16 +116,26 @@ function readyStatus(input: StatusInput, rl: RateLimit, rendered: readonly Envoy
   };
 }
 
-function failedStatus(input: StatusInput, phase: 'Invalid' | 'Conflict', extra: ConditionInput[], message: string): Record<string, unknown> {
+function failedStatus(input: StatusInput, phase: 'Invalid' | 'Conflict' | 'Pending', extra: ConditionInput[], message: string, reason: string = phase): Record<string, unknown> {
   return {
     ...observed(input.generation),
     phase,
-    conditions: mergeConditions(input.previous, [cond('Ready', false, phase, message), ...extra], input.now, input.generation),
+    conditions: mergeConditions(input.previous, [cond('Ready', false, reason, message), ...extra], input.now, input.generation),
   };
 }
 
 async function invalid(ctx: ReconcileContext, key: ObjectKey, object: KubeObject, input: StatusInput, message: string): Promise<ReconcileResult> {
   ctx.event(object, 'Warning', 'Invalid', message);
+  await pruneStale(ctx, object, []);
   await ctx.updateStatus(RATE_LIMIT, key, failedStatus(input, 'Invalid', [cond('Invalid', true, 'InvalidSpec', message)], message));
   return { kind: 'terminal', reason: message };
+}
+
+/** Hosts that lead to no workloads yet: nothing applied, looked at again (the event only when the reason changes). */
+async function pending(ctx: ReconcileContext, key: ObjectKey, object: KubeObject, input: StatusInput, message: string): Promise<ReconcileResult> {
+  const before = input.previous?.conditions?.find((c) => c.type === 'Ready');
+  if (input.previous?.phase !== 'Pending' || before?.message !== message) ctx.event(object, 'Warning', 'HostUnresolved', message);
+  await pruneStale(ctx, object, []);
+  await ctx.updateStatus(RATE_LIMIT, key, failedStatus(input, 'Pending', [], message, 'HostUnresolved'));
+  return { kind: 'requeueAfter', ms: HOST_RECHECK_MS };
 }
