@@ -28,11 +28,22 @@ describe("layering refuses a filter whose result breaks Istio's rules", () => {
       [
         'move-host',
         'Skipped',
-        `skipped: ${RULES} DestinationRule shop/reviews spec.host: must stay the Router's host ${HOST}, the first host of VirtualService shop/reviews (got "ratings.shop.svc.cluster.local")`,
+        `skipped: ${RULES} DestinationRule shop/reviews spec.host: must stay the Router's host ${HOST} (got "ratings.shop.svc.cluster.local")`,
       ],
       ['retries', 'Applied', 'applied 1 patch'],
     ]);
     expect(out.destinationRule).toEqual(base().destinationRule);
+  });
+
+  it('skips a filter that moves the VirtualService and the DestinationRule to another host alike', () => {
+    const other = 'ratings.shop.svc.cluster.local';
+    const moveBoth = filter('move-both', [
+      { jsonPatch: { target: 'VirtualService', ops: [{ op: 'replace', path: '/hosts/0', value: other }] } },
+      { jsonPatch: { target: 'DestinationRule', ops: [{ op: 'replace', path: '/host', value: other }] } },
+    ]);
+    const out = layerFilters(base(), [moveBoth], NOW);
+    expect(out.results.map((r) => [r.name, r.phase])).toEqual([['move-both', 'Skipped']]);
+    expect(out.results[0]?.message).toContain(`spec.host: must stay the Router's host ${HOST} (got "${other}")`);
   });
 
   it('skips a header regex RE2 refuses, a lookahead that JavaScript would accept', () => {

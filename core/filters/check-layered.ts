@@ -22,25 +22,25 @@ function schemaReason(obj: VirtualService | DestinationRule): string | undefined
 }
 
 /** What istiod's webhook or the CRDs' CEL rules would refuse, and a DestinationRule moved off the Router's host. */
-function istioRulesReason(state: LayerState): string | undefined {
+function istioRulesReason(state: LayerState, routerHost: string | undefined): string | undefined {
   const { virtualService: vs, destinationRule: dr } = state;
   const found = [vs, dr].flatMap((obj) => istioRuleProblems(obj).map((p) => `${nameOf(obj)} ${formatRuleProblem(p)}`));
-  for (const { object, problem } of routingPairProblems(vs, dr)) found.push(`${nameOf(object)} ${formatRuleProblem(problem)}`);
+  for (const { object, problem } of routingPairProblems(vs, dr, routerHost)) found.push(`${nameOf(object)} ${formatRuleProblem(problem)}`);
   return found.length === 0 ? undefined : `the result breaks Istio's validation rules: ${quoted(found)}`;
 }
 
 /**
  * Why the layered pair cannot be applied, or undefined when it can: each object must pass the
  * Istio schema and Istio's validation rules (core/istio/istio-rules.ts), the DestinationRule must
- * keep the Router's host, and every subset the VirtualService uses on that host must exist.
+ * keep the Router's host (`routerHost`: the base DestinationRule's host), and every subset the VirtualService uses on that host must exist.
  * The Router's own objects pass all of these (renderRouter refuses a Router whose objects do not),
  * so a problem here is the filter's.
  */
-export function layeredStateProblem(state: LayerState): string | undefined {
+export function layeredStateProblem(state: LayerState, routerHost?: string): string | undefined {
   return (
     schemaReason(state.virtualService) ??
     schemaReason(state.destinationRule) ??
-    istioRulesReason(state) ??
+    istioRulesReason(state, routerHost) ??
     missingSubsetReason(state.virtualService, state.destinationRule)
   );
 }

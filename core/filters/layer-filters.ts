@@ -19,7 +19,7 @@ function typeName(filter: IstioFilter, index: number): string {
 }
 
 /** Runs a filter's patches in order; stops at the first failure. */
-function applyFilter(state: LayerState, filter: IstioFilter): Applied {
+function applyFilter(state: LayerState, filter: IstioFilter, routerHost: string): Applied {
   const patches: PatchResult[] = [];
   let current = state;
   for (const [index, patch] of filter.spec.patches.entries()) {
@@ -35,7 +35,7 @@ function applyFilter(state: LayerState, filter: IstioFilter): Applied {
     patches.push({ index, type, applied: true });
     current = outcome.state;
   }
-  const problem = layeredStateProblem(current);
+  const problem = layeredStateProblem(current, routerHost);
   if (problem !== undefined) {
     const rolledBack = patches.map((p) => ({ ...p, applied: false, reason: `rolled back: ${problem}` }));
     return { ok: false, patches: rolledBack, message: `skipped: ${problem}` };
@@ -77,7 +77,7 @@ export function layerFilters(
       const patches = filter.spec.patches.map((_, index) => ({ index, type: typeName(filter, index), applied: false, reason: 'not attempted: filter expired' }));
       return { ...head, phase: 'Expired', patches, message: `expired at ${expiresAt}; no patch applied`, ...echo };
     }
-    const applied = applyFilter(state, filter);
+    const applied = applyFilter(state, filter, base.destinationRule.spec.host);
     if (!applied.ok) return { ...head, phase: 'Skipped', patches: applied.patches, message: applied.message, ...echo };
     state = applied.state;
     const count = applied.patches.length;

@@ -49,7 +49,7 @@ export function istioRuleProblems(obj: VirtualService | DestinationRule): IstioR
 }
 
 /** Problems of a Router's pair, each with the object it is in (see routing-pair.ts). */
-export function routingPairProblems(vs: VirtualService, dr: DestinationRule): { object: DestinationRule; problem: IstioRuleProblem }[] {
-  const host = routerHostProblem(vs, dr);
+export function routingPairProblems(vs: VirtualService, dr: DestinationRule, routerHost?: string): { object: DestinationRule; problem: IstioRuleProblem }[] {
+  const host = routerHostProblem(vs, dr, routerHost);
   return host ? [{ object: dr, problem: host }] : [];
 }

@@ -19,15 +19,16 @@ function fqdn(host: string, namespace: string): string {
 }
 
 /**
- * The DestinationRule's host must stay the VirtualService's first host, the Router's host (a
- * filter that replaces `/host` would move the Router's subsets to another service).
+ * The DestinationRule's host must stay the Router's host (a filter that replaces `/host` would move
+ * the Router's subsets to another service). `routerHost` is the host the Router rendered; without
+ * it the VirtualService's first host stands for it (a filter rewriting both alike then passes).
  */
-export function routerHostProblem(vs: VirtualService, dr: DestinationRule): IstioRuleProblem | undefined {
-  const first: unknown = Array.isArray(vs.spec.hosts) ? vs.spec.hosts[0] : undefined;
+export function routerHostProblem(vs: VirtualService, dr: DestinationRule, routerHost?: string): IstioRuleProblem | undefined {
+  const first: unknown = routerHost ?? (Array.isArray(vs.spec.hosts) ? vs.spec.hosts[0] : undefined);
   const host: unknown = dr.spec.host;
   if (typeof first !== 'string' || typeof host !== 'string') return undefined;
   if (fqdn(host, dr.metadata.namespace) === fqdn(first, vs.metadata.namespace)) return undefined;
-  return { path: 'spec.host', rule: `must stay the Router's host ${first}, the first host of ${nameOf(vs)}`, value: host };
+  return { path: 'spec.host', rule: `must stay the Router's host ${first}`, value: host };
 }
 
 /** Every destination (route, mirror, mirrors) of the VS, read defensively: jsonPatch can write any shape. */
