@@ -8,8 +8,32 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 /** Label value that absorbs series beyond a metric's cap, so cardinality stays bounded. */
 export const OVERFLOW_LABEL_VALUE = 'other';
 
-/** One counter series (a prom-client child). */
-export type Series = Counter.Internal;
+/**
+ * One counter series. `inc` adds to a plain number; the sum reaches the prom-client child when the
+ * registry is read (the counter's `collect`). prom-client's own `inc` hashes and validates the
+ * labels on every call: 115 ns against 14 ns for the hand-written registry this replaced, per
+ * counted descriptor on the rate-limit hot path (isolated loop of 2,000,000 incs).
+ */
+export class Series {
+  readonly #child: Counter.Internal;
+  #pending = 0;
+
+  constructor(child: Counter.Internal) {
+    this.#child = child;
+  }
+
+  /** Adds `by` (≥ 0) to the series. */
+  inc(by = 1): void {
+    this.#pending += by;
+  }
+
+  /** Moves what was counted since the last read into the prom-client series. */
+  flush(): void {
+    if (this.#pending === 0) return;
+    this.#child.inc(this.#pending);
+    this.#pending = 0;
+  }
+}
 /** One gauge series (a prom-client child). */
 export type GaugeSeries = Gauge.Internal<string>;
 
@@ -53,12 +77,16 @@ export class MetricRegistry {
   }
 
   counter(name: string, help: string, labelNames: readonly string[] = [], maxSeries = 1): CappedLabels<Series> {
-    const counter = new Counter({ name, help, labelNames, registers: [this.registry] });
+    const series: Series[] = [];
+    const flush = (): void => series.forEach((s) => s.flush());
+    const counter = new Counter({ name, help, labelNames, registers: [this.registry], collect: flush });
     return new CappedLabels(
       (values) => {
         const child = counter.labels(...values);
         child.inc(0); // prom-client creates a series on its first write; 0 exposes it at once
-        return child;
+        const created = new Series(child);
+        series.push(created);
+        return created;
       },
       labelNames.length,
       maxSeries,
