@@ -4,7 +4,7 @@ import { ISTIO_NETWORKING, ISTIO_NETWORKING_ALPHA, MANAGED_BY_LABEL, MANAGED_BY_
 /**
  * Switchyard's kinds as plain data: what the Kubernetes runtime (kube/) must be told before it can
  * list, watch or apply them. The runtime knows no Switchyard kind; the controller process and the
- * rate-limit service register these (`registerKinds`, `setOwnershipLabel`), as controller-runtime
+ * rate-limit service register these (`registerKinds`, `setOwnership`), as controller-runtime
  * callers register a Scheme.
  */
 
@@ -45,5 +45,8 @@ export const SWITCHYARD_KINDS: readonly KindRegistration[] = [
   generated(ENVOY_FILTER, 'envoyfilters'),
 ];
 
-/** The label that marks an object as Switchyard's: the runtime never changes or deletes anything else. */
-export const OWNERSHIP_LABEL = { key: MANAGED_BY_LABEL, value: MANAGED_BY_VALUE } as const;
+/**
+ * Switchyard's ownership policy: the label that marks an object as Switchyard's (the runtime never
+ * changes or deletes anything else), the field manager of its writes, its name in messages.
+ */
+export const OWNERSHIP = { owner: 'Switchyard', label: { key: MANAGED_BY_LABEL, value: MANAGED_BY_VALUE }, fieldManager: 'switchyard' } as const;

@@ -37,6 +37,8 @@ export interface ControlPlane {
   controllerKubeconfigPath: string;
   /** The API server's https URL. */
   server: string;
+  /** The harness CA and credentials (e.g. to sign a webhook's serving certificate the API server trusts). */
+  pki: HarnessPki;
   dataDir: string;
   logDir: string;
   /** Stops every process; removes dataDir unless a process failed (then logs are kept and printed). */
@@ -153,6 +155,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     kubeconfigPath,
     controllerKubeconfigPath,
     server,
+    pki,
     dataDir,
     logDir,
     async stop() {

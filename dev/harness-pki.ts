@@ -15,6 +15,8 @@ const CONTROLLER_GROUPS = ['system:serviceaccounts', 'system:serviceaccounts:swi
 
 export interface HarnessPki {
   caCert: string;
+  /** The CA's key: signs the serving certificates of other harness servers (istiod's webhook). */
+  caKey: string;
   servingCert: string;
   servingKey: string;
   saPrivateKey: string;
@@ -61,6 +63,7 @@ export async function writeHarnessPki(dir: string): Promise<HarnessPki> {
   await writeFile(p('tokens.csv'), lines.join('\n') + '\n', { mode: 0o600 });
   return {
     caCert: p('ca.crt'),
+    caKey: p('ca.key'),
     servingCert: p('apiserver.crt'),
     servingKey: p('apiserver.key'),
     saPrivateKey: p('sa.key'),
@@ -68,6 +71,25 @@ export async function writeHarnessPki(dir: string): Promise<HarnessPki> {
     tokenFile: p('tokens.csv'),
     tokens,
   };
+}
+
+/** A serving certificate and its key, signed by the harness CA. */
+export interface ServingCert {
+  cert: string;
+  key: string;
+}
+
+/**
+ * Writes into `dir` a serving certificate for 127.0.0.1/localhost named `name`, signed by the
+ * harness CA: what the API server must trust to call a webhook on loopback (istiod's validator).
+ */
+export async function writeServingCert(pki: HarnessPki, dir: string, name: string): Promise<ServingCert> {
+  const p = (ext: string) => join(dir, `${name}.${ext}`);
+  await openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}`, '-keyout', p('key'), '-out', p('csr')]);
+  await writeFile(p('ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+  await openssl(['x509', '-req', '-in', p('csr'), '-CA', pki.caCert, '-CAkey', pki.caKey, '-CAcreateserial',
+    '-days', CERT_DAYS, '-extfile', p('ext'), '-out', p('crt')]);
+  return { cert: p('crt'), key: p('key') };
 }
 
 /** Writes a kubeconfig for one bearer-token user of the harness cluster. */

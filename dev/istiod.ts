@@ -13,6 +13,18 @@ export interface IstiodOptions {
   accessLogPath: string;
   ports: { grpcPort: number; httpPort: number; monitoringPort: number };
   debounceAfter: string;
+  /**
+   * Serve Istio's validating webhook (`/validate`) over HTTPS on 127.0.0.1:`port`, with a serving
+   * certificate the API server trusts (`caFile` signed `certFile`). Absent: no HTTPS server.
+   */
+  webhook?: { port: number; certFile: string; keyFile: string; caFile: string };
+}
+
+/** istiod's flags for its HTTPS (webhook) server: off, or on loopback with the given certificate. */
+function webhookArgs(o: IstiodOptions): string[] {
+  if (!o.webhook) return ['--httpsAddr='];
+  const w = o.webhook;
+  return [`--httpsAddr=127.0.0.1:${w.port}`, `--tlsCertFile=${w.certFile}`, `--tlsKeyFile=${w.keyFile}`, `--caCertFile=${w.caFile}`];
 }
 
 /** Mesh config for an out-of-cluster istiod serving upstream Envoy (no mTLS, no Istio-only filters). */
@@ -33,8 +45,10 @@ function meshConfig(o: IstiodOptions): string {
 }
 
 /**
- * Runs istiod (pilot-discovery) out of cluster: plaintext xDS on loopback, CA, webhooks and the
- * injector off, Istio-only Envoy filters off, access logs as JSON lines. Resolves once /ready answers.
+ * Runs istiod (pilot-discovery) out of cluster: plaintext xDS on loopback, CA and the injector
+ * off, Istio-only Envoy filters off, access logs as JSON lines; the validating webhook served only
+ * with `webhook` (and never registered by istiod itself: the caller registers it). Resolves once
+ * /ready answers (which, with `webhook`, includes the HTTPS server listening).
  */
 export async function startIstiod(o: IstiodOptions): Promise<ManagedProcess> {
   const meshPath = join(o.logDir, 'mesh.yaml');
@@ -51,7 +65,7 @@ export async function startIstiod(o: IstiodOptions): Promise<ManagedProcess> {
       `--networksConfig=${networksPath}`,
       `--grpcAddr=127.0.0.1:${o.ports.grpcPort}`,
       '--secureGRPCAddr=',
-      '--httpsAddr=',
+      ...webhookArgs(o),
       `--httpAddr=127.0.0.1:${o.ports.httpPort}`,
       `--monitoringAddr=127.0.0.1:${o.ports.monitoringPort}`,
       '--domain=cluster.local',

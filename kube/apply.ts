@@ -1,12 +1,9 @@
 import { HttpMethod } from '@kubernetes/client-node';
-import { isOwned } from './ownership.ts';
+import { isOwned, ownership } from './ownership.ts';
 import { kindInfo, resourcePath } from './kinds.ts';
 import { CONTENT_TYPE, isNotFound, type KubeClient } from './kube-client.ts';
 import { liveMatches } from './live-matches.ts';
 import type { ApplyOutcome, Cache, KindRef, KubeObject, ObjectKey } from './types.ts';
-
-/** Field manager of every Switchyard write; visible in managedFields. */
-export const FIELD_MANAGER = 'switchyard';
 
 export interface ApplyOptions {
   /**
@@ -14,16 +11,23 @@ export interface ApplyOptions {
    * the same name). Default false: such an object is a ConflictError and is left untouched.
    */
   adopt?: boolean;
+  /**
+   * Server-side dry run (`dryRun=All`): the API server validates the object — schema, CEL rules
+   * and every admission webhook (Istio's validator included) — and persists nothing. The outcome
+   * says what the write would have done; a refusal throws the API server's error as a real write
+   * would (`isRejection`). Not counted in `onApplied`.
+   */
+  dryRun?: boolean;
 }
 
-/** A live object of the desired name exists and is not Switchyard's; nothing was written. */
+/** A live object of the desired name exists and is not the registered owner's; nothing was written. */
 export class ConflictError extends Error {
   readonly kind: KindRef;
   readonly key: ObjectKey;
   constructor(kind: KindRef, key: ObjectKey, action: string) {
     super(
-      `${kind.kind} ${key.namespace}/${key.name} exists and is not managed by Switchyard ` +
-        `(no label app.kubernetes.io/managed-by=switchyard); refusing to ${action} it`,
+      `${kind.kind} ${key.namespace}/${key.name} exists and is not managed by ${ownership().owner} ` +
+        `(no label ${ownership().label.key}=${ownership().label.value}); refusing to ${action} it`,
     );
     this.name = 'ConflictError';
     this.kind = kind;
@@ -40,7 +44,7 @@ export interface ApplierOptions {
 
 function keyOf(obj: KubeObject): ObjectKey {
   const namespace = obj.metadata.namespace;
-  if (!namespace) throw new Error(`apply: ${obj.kind} ${obj.metadata.name}: metadata.namespace is required (Switchyard only writes namespaced objects)`);
+  if (!namespace) throw new Error(`apply: ${obj.kind} ${obj.metadata.name}: metadata.namespace is required (the runtime only writes namespaced objects)`);
   return { namespace, name: obj.metadata.name };
 }
 
@@ -68,10 +72,11 @@ export class Applier {
   }
 
   /**
-   * Server-side applies `obj` (application/apply-patch+yaml, fieldManager=switchyard, force=true).
+   * Server-side applies `obj` (application/apply-patch+yaml, the owner's field manager, force=true).
    * No write when the live object already carries the desired labels, annotations,
-   * ownerReferences and spec → 'unchanged'. Throws ConflictError for an unmanaged live object
-   * unless `adopt`.
+   * ownerReferences and spec → 'unchanged' (a dry run of it is not sent either: the live object
+   * was accepted). Throws ConflictError for an unmanaged live object unless `adopt`, and the API
+   * server's ApiError when it refuses the object.
    */
   async apply(obj: KubeObject, opts: ApplyOptions = {}): Promise<ApplyOutcome> {
     const kind = { apiVersion: obj.apiVersion, kind: obj.kind };
@@ -82,13 +87,13 @@ export class Applier {
     if (live && liveMatches(live, obj, kindInfo(kind).specCompare)) outcome = 'unchanged';
     else {
       const path = resourcePath(kind, key.namespace, key.name);
-      const query = { fieldManager: FIELD_MANAGER, force: true };
+      const query = { fieldManager: ownership().fieldManager, force: true, dryRun: opts.dryRun === true ? 'All' : undefined };
       const written = await this.#opts.client.request<KubeObject>(HttpMethod.PATCH, path, { query, body: obj, contentType: CONTENT_TYPE.apply });
-      // The API server skips no-op applies without bumping resourceVersion.
+      // The API server skips no-op applies without bumping resourceVersion (a dry run keeps the live one).
       if (!live) outcome = 'created';
-      else outcome = written.metadata.resourceVersion === live.metadata.resourceVersion ? 'unchanged' : 'updated';
+      else outcome = written.metadata.resourceVersion === live.metadata.resourceVersion && opts.dryRun !== true ? 'unchanged' : 'updated';
     }
-    this.#opts.onApplied?.(kind, outcome);
+    if (opts.dryRun !== true) this.#opts.onApplied?.(kind, outcome);
     return outcome;
   }
 

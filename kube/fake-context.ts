@@ -2,7 +2,8 @@ import { DEFAULT_NAMESPACE } from '../lib/default-namespace.ts';
 import { isOwned } from './ownership.ts';
 import { specEqual } from '../lib/spec-equal.ts';
 import { ConflictError, type ApplyOptions } from './apply.ts';
-import { id, keyString, kindInfo } from './kinds.ts';
+import { keyString, kindInfo, resourcePath } from './kinds.ts';
+import { ApiError } from './kube-client.ts';
 import { liveMatches } from './live-matches.ts';
 import type { ApplyOutcome, Cache, KindRef, KubeObject, Logger, ObjectKey, ReconcileContext } from './types.ts';
 
@@ -26,6 +27,9 @@ export interface RecordedEvent {
 /** Called after every write, with the cluster as it now is (e.g. to check an invariant). */
 export type WriteHook = (cluster: FakeCluster, write: RecordedWrite) => void;
 
+/** The API server's validation (schema, CEL, webhooks) of an object about to be written or dry-run: a message refuses it (422). */
+export type AdmissionCheck = (obj: KubeObject, dryRun: boolean) => string | undefined;
+
 /** The epoch the fake clock starts at unless told otherwise. */
 const FAKE_EPOCH = Date.parse('2030-01-01T00:00:00Z');
 
@@ -46,9 +50,11 @@ function namespaceOf(obj: KubeObject): string {
 /**
  * An in-memory API server + informer cache for reconciler unit tests, behaving like the runtime:
  * - the cache hides unmanaged objects of kinds the runtime watches with the managed-by selector;
+ *   objects are stored per API group and kind: every version of a kind reads the same objects;
  * - `apply` throws ConflictError for an unmanaged live object unless `adopt`, returns 'unchanged'
- *   (and writes nothing) when `liveMatches`, and otherwise stores the object (uid, generation,
- *   resourceVersion maintained) and reports created/updated;
+ *   (and writes nothing) when `liveMatches`, throws the ApiError an `admission` check asks for,
+ *   stores nothing on a dry run, else stores the object (uid, generation, resourceVersion) and
+ *   reports created/updated;
  * - `updateStatus` replaces the status as a whole and writes nothing when it is equal;
  * - the clock is fake: `sleep(ms)` advances it at once.
  * Stored objects are deep-frozen, so a reconciler mutating what it read throws.
@@ -59,6 +65,8 @@ export class FakeCluster {
   readonly hooks: WriteHook[] = [];
   /** Every `apply` call with its outcome, writes or not. */
   readonly applyCalls: { kind: string; name: string; outcome: ApplyOutcome }[] = [];
+  /** Validation the API server runs on every write and dry run that would change something (empty: it accepts all). */
+  readonly admission: AdmissionCheck[] = [];
   clockMs: number;
   readonly #objects = new Map<string, KubeObject>();
   #version = 0;
@@ -83,14 +91,15 @@ export class FakeCluster {
 
   /** The stored object, managed or not (what a GET would return). */
   get<T extends KubeObject = KubeObject>(kind: KindRef, key: ObjectKey): T | undefined {
-    return this.#objects.get(this.#key(kind, key)) as T | undefined;
+    const obj = this.#objects.get(this.#key(kind, key));
+    return obj && (asVersion(kind, obj) as T);
   }
 
   list<T extends KubeObject = KubeObject>(kind: KindRef, namespace?: string): T[] {
-    const prefix = `${id(kind)}|`;
+    const prefix = `${groupKind(kind)}|`;
     return [...this.#objects.entries()]
       .filter(([k, o]) => k.startsWith(prefix) && (namespace === undefined || namespaceOf(o) === namespace))
-      .map(([, o]) => o as T);
+      .map(([, o]) => asVersion(kind, o) as T);
   }
 
   /** What the informer cache holds: everything, except unmanaged objects of managed-only kinds. */
@@ -134,15 +143,13 @@ export class FakeCluster {
       live: async <T extends KubeObject = KubeObject>(kind: KindRef, key: ObjectKey) => this.get<T>(kind, key),
       delete: async (kind, key) => this.#delete(kind, key),
       updateStatus: async (kind, key, status) => this.#updateStatus(kind, key, status),
-      event: (obj, type, reason, message) => {
-        this.events.push({ object: `${obj.kind} ${namespaceOf(obj)}/${obj.metadata.name}`, type, reason, message });
-      },
+      event: (obj, type, reason, message) => void this.events.push({ object: `${obj.kind} ${namespaceOf(obj)}/${obj.metadata.name}`, type, reason, message }),
       log: silentLogger,
       now: () => this.now(),
-      sleep: (ms) => {
-        if (this.#abort.signal.aborted) return Promise.resolve(false);
+      sleep: async (ms) => {
+        if (this.#abort.signal.aborted) return false;
         this.advance(ms);
-        return Promise.resolve(true);
+        return true;
       },
       signal: this.#abort.signal,
     };
@@ -160,6 +167,8 @@ export class FakeCluster {
     if (live && !isOwned(live.metadata) && opts.adopt !== true) throw new ConflictError(kind, key, 'apply');
     let outcome: ApplyOutcome = 'unchanged';
     if (!live || !liveMatches(live, obj, kindInfo(kind).specCompare)) {
+      this.#admit(kind, key, obj, opts.dryRun === true);
+      if (opts.dryRun === true) return live ? 'updated' : 'created';
       // Server-side apply: our labels, annotations and owner references join the live ones.
       const metadata = {
         ...(live?.metadata ?? {}),
@@ -171,8 +180,14 @@ export class FakeCluster {
       outcome = live ? 'updated' : 'created';
       this.#record({ verb: live ? 'update' : 'create', kind: obj.kind, namespace: key.namespace, name: key.name, body: stored });
     }
-    this.applyCalls.push({ kind: obj.kind, name: obj.metadata.name, outcome });
+    if (opts.dryRun !== true) this.applyCalls.push({ kind: obj.kind, name: obj.metadata.name, outcome });
     return outcome;
+  }
+
+  /** Runs the `admission` checks on an object about to be written; a refusal throws as the API server's would. */
+  #admit(kind: KindRef, key: ObjectKey, obj: KubeObject, dryRun: boolean): void {
+    const rejected = this.admission.map((check) => check(obj, dryRun)).find((m) => m !== undefined);
+    if (rejected !== undefined) throw new ApiError('PATCH', resourcePath(kind, key.namespace, key.name), 422, JSON.stringify({ kind: 'Status', reason: 'Invalid', message: rejected }));
   }
 
   #delete(kind: KindRef, key: ObjectKey): void {
@@ -198,7 +213,7 @@ export class FakeCluster {
     const metadata = {
       ...obj.metadata,
       namespace: key.namespace,
-      uid: live?.metadata.uid ?? obj.metadata.uid ?? `uid-${id(kind)}-${keyString(key)}`,
+      uid: live?.metadata.uid ?? obj.metadata.uid ?? `uid-${groupKind(kind)}-${keyString(key)}`,
       creationTimestamp: live?.metadata.creationTimestamp ?? obj.metadata.creationTimestamp ?? this.now().toISOString(),
       generation: live && !specEqual(live.spec, obj.spec) ? generation + 1 : generation,
       resourceVersion: String(++this.#version),
@@ -218,6 +233,17 @@ export class FakeCluster {
   }
 
   #key(kind: KindRef, key: ObjectKey): string {
-    return `${id(kind)}|${keyString(key)}`;
+    return `${groupKind(kind)}|${keyString(key)}`;
   }
+}
+
+/** `group/kind`: one resource, whichever of its versions a caller names. */
+function groupKind(kind: KindRef): string {
+  const slash = kind.apiVersion.lastIndexOf('/');
+  return `${slash < 0 ? '' : kind.apiVersion.slice(0, slash)}/${kind.kind}`;
+}
+
+/** The stored object as `kind`'s version reads it (Istio's versions share one schema: only apiVersion differs). */
+function asVersion(kind: KindRef, obj: KubeObject): KubeObject {
+  return obj.apiVersion === kind.apiVersion ? obj : deepFreeze({ ...obj, apiVersion: kind.apiVersion });
 }

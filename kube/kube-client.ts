@@ -7,17 +7,35 @@ export const CONTENT_TYPE = {
   merge: PatchStrategy.MergePatch,
 } as const;
 
-/** An API server answer other than 2xx; `code` is the HTTP status, `reason` the Status reason. */
+/**
+ * An API server answer other than 2xx; `code` is the HTTP status, `reason` the Status reason and
+ * `serverMessage` the Status message as the server wrote it (the body's start when it sent none).
+ */
 export class ApiError extends Error {
   readonly code: number;
   readonly reason: string | undefined;
+  readonly serverMessage: string;
   constructor(method: string, path: string, code: number, body: string) {
     const status = parseStatus(body);
-    super(`${method} ${path}: HTTP ${code}: ${status?.message ?? (body.slice(0, 500) || 'no body')}`);
+    const serverMessage = status?.message ?? (body.slice(0, 500) || 'no body');
+    super(`${method} ${path}: HTTP ${code}: ${serverMessage}`);
     this.name = 'ApiError';
     this.code = code;
     this.reason = status?.reason;
+    this.serverMessage = serverMessage;
   }
+}
+
+/** HTTP statuses with which the API server refuses an object itself: 422 (schema, CEL) and 400 (an admission webhook's denial). */
+const REJECTION_CODES = new Set([400, 422]);
+
+/**
+ * True when the API server refused the object written — its schema, a CEL rule or a validating
+ * admission webhook said no — as opposed to failing to answer (5xx, timeouts) or refusing the
+ * caller (401/403/409): writing the same object again gets the same answer.
+ */
+export function isRejection(err: unknown): err is ApiError {
+  return err instanceof ApiError && REJECTION_CODES.has(err.code);
 }
 
 function parseStatus(body: string): { message?: string; reason?: string } | undefined {

@@ -1,25 +1,41 @@
 /**
- * The ownership policy the caller registers: the label that marks objects its controllers own.
- * The runtime applies and deletes only objects carrying it, and watches generated kinds through
- * it. Until a label is registered the runtime owns nothing and refuses to build a selector.
+ * The ownership policy the caller registers: who owns what the runtime writes — the label that
+ * marks owned objects, the field manager of every write, and the owner's name for messages. The
+ * runtime applies and deletes only objects carrying the label, and watches generated kinds
+ * through it. Until a policy is registered the runtime owns nothing and refuses to write.
  */
-let ownershipLabel: { key: string; value: string } | undefined;
+export interface OwnershipPolicy {
+  /** Shown in messages ("is not managed by <owner>"). */
+  owner: string;
+  /** The label every owned object carries. */
+  label: { key: string; value: string };
+  /** Field manager of every server-side apply; visible in managedFields. */
+  fieldManager: string;
+}
 
-/** Registers the ownership label (idempotent for the same label; a different one is a programming error). */
-export function setOwnershipLabel(label: { key: string; value: string }): void {
-  if (ownershipLabel && (ownershipLabel.key !== label.key || ownershipLabel.value !== label.value)) {
-    throw new Error(`ownership label already registered as ${ownershipLabel.key}=${ownershipLabel.value}; refusing ${label.key}=${label.value}`);
+let policy: OwnershipPolicy | undefined;
+
+/** Registers the ownership policy (idempotent for the same policy; a different one is a programming error). */
+export function setOwnership(next: OwnershipPolicy): void {
+  if (policy && JSON.stringify(policy) !== JSON.stringify(next)) {
+    throw new Error(`ownership already registered as ${JSON.stringify(policy)}; refusing ${JSON.stringify(next)}`);
   }
-  ownershipLabel = { key: label.key, value: label.value };
+  policy = { owner: next.owner, label: { ...next.label }, fieldManager: next.fieldManager };
+}
+
+/** The registered policy; throws when none is (a write before registration is a programming error). */
+export function ownership(): OwnershipPolicy {
+  if (!policy) throw new Error('no ownership policy registered: call setOwnership() before watching or writing');
+  return policy;
 }
 
 /** True when the object carries the registered ownership label. */
 export function isOwned(meta: { labels?: Record<string, string> } | undefined): boolean {
-  return ownershipLabel !== undefined && meta?.labels?.[ownershipLabel.key] === ownershipLabel.value;
+  return policy !== undefined && meta?.labels?.[policy.label.key] === policy.label.value;
 }
 
-/** The label selector (`key=value`) of owned objects; throws when no ownership label is registered. */
+/** The label selector (`key=value`) of owned objects. */
 export function ownedSelector(): string {
-  if (!ownershipLabel) throw new Error('no ownership label registered: call setOwnershipLabel() before watching generated kinds');
-  return `${ownershipLabel.key}=${ownershipLabel.value}`;
+  const { label } = ownership();
+  return `${label.key}=${label.value}`;
 }

@@ -62,9 +62,11 @@ export interface ReconcileContext {
    * force) of a desired object. Compares against the cached live object first and performs NO
    * write when the fields Switchyard manages already match → 'unchanged'. When a live object of
    * that name exists without the `app.kubernetes.io/managed-by=switchyard` label it throws
-   * `ConflictError` (controllers/runtime/apply.ts) and writes nothing, unless `opts.adopt`.
+   * `ConflictError` (kube/apply.ts) and writes nothing, unless `opts.adopt`. With `opts.dryRun`
+   * the API server validates the object (schema, CEL, admission webhooks) and stores nothing. An
+   * object the API server refuses throws its `ApiError` (`isRejection`, kube/kube-client.ts).
    */
-  apply(obj: KubeObject, opts?: { adopt?: boolean }): Promise<ApplyOutcome>;
+  apply(obj: KubeObject, opts?: { adopt?: boolean; dryRun?: boolean }): Promise<ApplyOutcome>;
   /**
    * The live object: from the cache when it holds it, otherwise one direct GET. Needed where the
    * cache cannot see an object — an unmanaged VS/DR being adopted, whose subsets the first

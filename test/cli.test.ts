@@ -5,6 +5,8 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { OwnershipConflict } from '../controllers/reconcile/apply-owned.ts';
 import { ConflictError } from '../kube/apply.ts';
+// The controller process registers Switchyard's ownership policy; the Conflict wording comes from it.
+import '../controllers/scheme.ts';
 import { examples, fixture, noStackTrace, run } from './support/cli-run.ts';
 
 describe('switchyard render', () => {

@@ -3,9 +3,9 @@ import { filterTargetRouterKeys } from '../router/router-controller.ts';
 import { filterTargets } from '../../core/filters/filters-targeting.ts';
 import { ISTIO_FILTER, ROUTER } from '../scheme.ts';
 import type { Cache, ControllerSpec, KubeObject, ObjectKey } from '../../kube/types.ts';
-import { filterReconciler } from './reconcile-filter.ts';
+import { filterReconciler, type FilterReconcilerOptions } from './reconcile-filter.ts';
 
-export interface FilterControllerOptions {
+export interface FilterControllerOptions extends FilterReconcilerOptions {
   /** Filters reconciled in parallel (default 4); each reconcile is a pure computation and one status write. */
   concurrency?: number;
 }
@@ -25,7 +25,7 @@ export function filterController(options: FilterControllerOptions = {}): Control
       { kind: ROUTER, map: (router, cache) => filtersOfRouter(router, cache) },
       { kind: ISTIO_FILTER, map: chainSiblings },
     ],
-    reconcile: filterReconciler(),
+    reconcile: filterReconciler(options),
     concurrency: options.concurrency ?? DEFAULT_FILTER_CONCURRENCY,
   };
 }

@@ -1,6 +1,6 @@
 import type { IstioFilterStatus } from '../../api/istio-filter.ts';
 import { mergeConditions, observed } from '../reconcile/conditions.ts';
-import type { FilterResult } from '../../core/filters/layer-filters.ts';
+import { REJECTED_BY_SERVER, type CheckedFilterResult } from '../router/routing-with-rejections.ts';
 
 /** An IstioFilter's complete status (the runtime replaces the stored one with it as a whole). */
 export type FilterStatusPatch = Record<string, unknown>;
@@ -13,14 +13,15 @@ interface StatusInput {
 
 /**
  * Only an Applied filter is Ready. The reason is the phase, so `kubectl wait
- * --for=condition=Ready` and the phase column tell the same story.
+ * --for=condition=Ready` and the phase column tell the same story — except for a filter Skipped
+ * because the API server refused its result, whose reason says so (`RejectedByServer`).
  */
-function readyCondition(input: StatusInput, phase: string, message: string): FilterStatusPatch['conditions'] {
-  return mergeConditions(input.previous, [{ type: 'Ready', status: phase === 'Applied' ? 'True' : 'False', reason: phase, message }], input.now, input.generation);
+function readyCondition(input: StatusInput, phase: string, message: string, reason = phase): FilterStatusPatch['conditions'] {
+  return mergeConditions(input.previous, [{ type: 'Ready', status: phase === 'Applied' ? 'True' : 'False', reason, message }], input.now, input.generation);
 }
 
 /** The filter's place and outcome in its Router's chain, as the Router layers it. */
-export function resultStatus(input: StatusInput, router: string, result: FilterResult): FilterStatusPatch {
+export function resultStatus(input: StatusInput, router: string, result: CheckedFilterResult): FilterStatusPatch {
   const message = `${result.message ?? result.phase} (Router ${router}, position ${result.position}/${result.chainLength})`;
   return {
     ...observed(input.generation),
@@ -29,7 +30,7 @@ export function resultStatus(input: StatusInput, router: string, result: FilterR
     chainLength: result.chainLength,
     patches: result.patches,
     message,
-    conditions: readyCondition(input, result.phase, message),
+    conditions: readyCondition(input, result.phase, message, result.rejectedByServer === true ? REJECTED_BY_SERVER : result.phase),
   };
 }
 

@@ -5,10 +5,17 @@ import { specProblemOf } from '../../core/spec-problem.ts';
 import { RenderError } from '../../core/router/render-error.ts';
 import { filterTargets } from '../../core/filters/filters-targeting.ts';
 import { expiryRequeueMs } from '../../core/filters/expiry.ts';
-import { routerRouting } from '../../core/router/router-routing.ts';
 import { ISTIO_FILTER, ROUTER } from '../scheme.ts';
 import type { Cache, KubeObject, ReconcileResult, Reconciler } from '../../kube/types.ts';
+import { conditionList } from '../reconcile/conditions.ts';
+import { REJECTED_BY_SERVER, routingWithRejections } from '../router/routing-with-rejections.ts';
+import { processRejections, type ServerRejections } from '../router/server-rejections.ts';
 import { detachedStatus, resultStatus } from './filter-status.ts';
+
+export interface FilterReconcilerOptions {
+  /** What the API server refused, recorded by the Router reconcile (default: the process's one). */
+  rejections?: ServerRejections;
+}
 
 const DONE: ReconcileResult = { kind: 'done' };
 
@@ -16,10 +23,15 @@ const DONE: ReconcileResult = { kind: 'done' };
  * The IstioFilter reconcile: reports where the filter sits in its Router's chain and what became
  * of its patches (Applied, Skipped, Expired), Pending when no Router matches its target, Invalid
  * (terminal) when its spec fails the schema. It computes the same layering the Router reconcile
- * does but writes only this filter's status: the Router reconcile is the one writer of VS/DR.
- * A filter that will expire asks to be re-run just after `spec.expiresAt`.
+ * does — including the filters the API server refused, which the Router reconcile records in
+ * `rejections` (Skipped, with the server's message) — but writes only this filter's status: the
+ * Router reconcile is the one writer of VS/DR. Until the Router reconcile has applied the Router's
+ * current generation in this process (after a restart), a filter whose status reports a refusal
+ * of its current generation keeps it. A filter that will expire asks to be re-run just after
+ * `spec.expiresAt`.
  */
-export function filterReconciler(): Reconciler {
+export function filterReconciler(options: FilterReconcilerOptions = {}): Reconciler {
+  const rejections = options.rejections ?? processRejections;
   return async (key, ctx) => {
     const object = ctx.cache.get(ISTIO_FILTER, key);
     if (!object || object.metadata.deletionTimestamp !== undefined) return DONE;
@@ -37,9 +49,11 @@ export function filterReconciler(): Reconciler {
       await ctx.updateStatus(ISTIO_FILTER, key, detachedStatus(input, 'Pending', target));
       return DONE;
     }
+    const verdicts = rejections.filters(target);
+    if (verdicts === undefined && refusedBefore(object)) return untilExpiry(filter, input.now);
     let results;
     try {
-      results = routerRouting(target, ctx.cache.list(ISTIO_FILTER, key.namespace), input.now).results;
+      results = routingWithRejections(target, ctx.cache.list(ISTIO_FILTER, key.namespace), input.now, verdicts).results;
     } catch (err) {
       if (!(err instanceof RenderError)) throw err;
       await ctx.updateStatus(ISTIO_FILTER, key, detachedStatus(input, 'Pending', `Router ${target.metadata.name} cannot be rendered: ${err.message}`));
@@ -68,6 +82,12 @@ function targetRouter(filter: IstioFilter, cache: Cache): Router | string {
   const parsed = routerSchema.safeParse(found);
   if (!parsed.success) return `Router ${found.metadata.name} is invalid: ${specProblemOf(parsed.error, found).message}`;
   return parsed.data;
+}
+
+/** The filter's status reports that the API server refused its current generation. */
+function refusedBefore(object: KubeObject): boolean {
+  const ready = conditionList(object.status).find((c) => c.type === 'Ready');
+  return ready?.reason === REJECTED_BY_SERVER && ready.observedGeneration === object.metadata.generation;
 }
 
 /** Re-run just after the filter expires (`expiryRequeueMs`); done when it has expired or never will. */

@@ -8,10 +8,11 @@ import type { KindRef, KubeObject, ObjectKey, ReconcileContext, ReconcileResult,
 import { DEFAULT_PROPAGATION_TIMEOUT_MS, DEFAULT_SETTLE_DELAY_MS, type PropagationDefaults } from '../../core/router/propagation-policy.ts';
 import { RenderError } from '../../core/router/render-error.ts';
 import { expiryRequeueMs } from '../../core/filters/expiry.ts';
-import { routerRouting, type RouterRouting } from '../../core/router/router-routing.ts';
 import { applyServiceStep } from './apply-service-step.ts';
-import { renderedRouter, type Round } from './router-round.ts';
+import { renderedRouter, type LiveObjects, type Round } from './router-round.ts';
 import { conflictStatus, invalidStatus, readyStatus, type StatusInput } from './router-status.ts';
+import { routingWithRejections, type CheckedRouting } from './routing-with-rejections.ts';
+import { processRejections, type ServerRejections } from './server-rejections.ts';
 import { takeFirstStep } from './take-step.ts';
 import { ConfirmedSteps } from './verify/confirmed-steps.ts';
 import type { PropagationVerifier } from './verify/istiod-verifier.ts';
@@ -23,6 +24,8 @@ export interface RouterReconcilerOptions {
   timeoutMs?: number;
   /** Confirms steps for Routers in `spec.propagation.mode: verified` (absent: they use the settle delay). */
   verifier?: PropagationVerifier;
+  /** What the API server refused, shared with the IstioFilter reconcile (default: the process's one). */
+  rejections?: ServerRejections;
 }
 
 const DONE: ReconcileResult = { kind: 'done' };
@@ -41,6 +44,11 @@ const DONE: ReconcileResult = { kind: 'done' };
  *   unless `spec.adopt`.
  * - Plan empty → status Ready; re-run at the next filter expiry, if any.
  * - A step still not taken after `spec.propagation.timeout` → status Degraded, applied again.
+ * - A step the API server refuses (schema, CEL, admission webhook) → the filters responsible are
+ *   left out and reported Skipped, the rest is applied; refused without any filter → status
+ *   Invalid with the server's message, terminal. Another failed write → status Degraded, retried.
+ * - A prune a hand-written VirtualService still needs → held (status PruneHeld) until it is gone.
+ * Ready is written only when the live objects equal the desired ones of the current generation.
  */
 export function routerReconciler(options: RouterReconcilerOptions = {}): Reconciler {
   const defaults: PropagationDefaults = {
@@ -48,24 +56,27 @@ export function routerReconciler(options: RouterReconcilerOptions = {}): Reconci
     timeoutMs: options.timeoutMs ?? DEFAULT_PROPAGATION_TIMEOUT_MS,
   };
   const confirmed = new ConfirmedSteps();
+  const rejections = options.rejections ?? processRejections;
   return async (key, ctx) => {
     const object = ctx.cache.get(ROUTER, key);
     if (!object || object.metadata.deletionTimestamp !== undefined) {
       confirmed.forget(key);
+      rejections.forget(key);
       return DONE;
     }
     const previous = routerStatus.safeParse(object.status ?? {});
     const input: StatusInput = { generation: object.metadata.generation, previous: previous.success ? previous.data : undefined, now: ctx.now() };
     const parsed = routerSchema.safeParse(object);
     if (!parsed.success) return invalid(ctx, key, object, input, specProblemOf(parsed.error, object).message);
-    let routing: RouterRouting;
+    const filterObjects = ctx.cache.list(ISTIO_FILTER, key.namespace);
+    let routing: CheckedRouting;
     try {
-      routing = routerRouting(parsed.data, ctx.cache.list(ISTIO_FILTER, key.namespace), input.now);
+      routing = routingWithRejections(parsed.data, filterObjects, input.now, rejections.filters(object));
     } catch (err) {
       if (err instanceof RenderError) return invalid(ctx, key, object, input, err.message);
       throw err;
     }
-    const round: Round = { key, ctx, object, router: parsed.data, routing, input, defaults, verifier: options.verifier, confirmed };
+    const round: Round = { key, ctx, object, router: parsed.data, routing, filterObjects, input, defaults, verifier: options.verifier, confirmed, rejections };
     try {
       return await converge(round);
     } catch (err) {
@@ -73,13 +84,6 @@ export function routerReconciler(options: RouterReconcilerOptions = {}): Reconci
       throw err;
     }
   };
-}
-
-/** The live Service, DR and VS of the Router, each read once for this reconcile. */
-interface LiveObjects {
-  service: KubeObject | undefined;
-  destinationRule: (KubeObject & DestinationRule) | undefined;
-  virtualService: (KubeObject & VirtualService) | undefined;
 }
 
 /**
@@ -101,8 +105,10 @@ async function converge(round: Round): Promise<ReconcileResult> {
   const { key, ctx, routing, input } = round;
   const live = await readLive(round);
   const plan = planRouter(key, live, { ...routing.desired, service: routing.base.service });
-  if (plan.service) await applyServiceStep(round, plan.service);
-  if (plan.steps.length > 0) return takeFirstStep(round, plan.steps, live.virtualService);
+  const refused = plan.service && (await applyServiceStep(round, plan.service));
+  if (refused) return refused;
+  if (plan.steps.length > 0) return takeFirstStep(round, plan.steps, live);
+  round.rejections.settle(round.object);
   await ctx.updateStatus(ROUTER, key, readyStatus(input, renderedRouter(round), routing.results));
   const expiry = expiryRequeueMs(routing.filters, input.now);
   return expiry === undefined ? DONE : { kind: 'requeueAfter', ms: expiry };

@@ -6,6 +6,7 @@ import type { KubeObject } from '../../kube/types.ts';
 import { ownerRateLimitKeys, rateLimitController } from '../ratelimit/rate-limit-controller.ts';
 import { CANARY, filterObject, NS, routerObject } from './reconcile-scenario.test-support.ts';
 import { filterTargetRouterKeys, ownerRouterKeys, routerController } from './router-controller.ts';
+import { ANY_VIRTUAL_SERVICE, unmanagedVsRouterKeys } from './unmanaged-virtual-services.ts';
 
 function owned(labels?: Record<string, string>, ownerReferences?: KubeObject['metadata']['ownerReferences']): KubeObject {
   return { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'x', namespace: NS, ...(labels ? { labels } : {}), ...(ownerReferences ? { ownerReferences } : {}) } };
@@ -47,6 +48,21 @@ describe('watch map functions', () => {
     expect(chainSiblings(byName, cluster.cache)).toEqual([{ namespace: NS, name: 'by-host' }]);
   });
 
+  it.each([
+    ['by FQDN from another namespace', 'other', 'reviews.shop.svc.cluster.local', undefined, ['reviews']],
+    ['by short name in the Router’s namespace', NS, 'reviews', undefined, ['reviews']],
+    ['a short name elsewhere is another service', 'other', 'reviews', undefined, []],
+    ['by a Router’s host override', 'other', 'reviews.example.com', undefined, ['reviews-edge']],
+    ['never for a VirtualService Switchyard manages', NS, 'reviews', { 'app.kubernetes.io/managed-by': 'switchyard' }, []],
+  ])('maps an unmanaged VirtualService to the Routers it routes to: %s', (_, namespace, host, labels, names) => {
+    const vs: KubeObject = {
+      ...ANY_VIRTUAL_SERVICE,
+      metadata: { name: 'hand-written', namespace, ...(labels ? { labels } : {}) },
+      spec: { hosts: ['x'], http: [{ route: [{ destination: { host, subset: 'v1' } }] }] },
+    };
+    expect(unmanagedVsRouterKeys(vs, clusterWithRouters().cache)).toEqual(names.map((name) => ({ namespace: NS, name })));
+  });
+
   it('maps an EnvoyFilter to its RateLimit', () => {
     expect(ownerRateLimitKeys(owned({ 'switchyard.io/owner': 'ratelimit.page-show' }))).toEqual([{ namespace: NS, name: 'page-show' }]);
     expect(ownerRateLimitKeys(owned({ 'switchyard.io/owner': 'router.page-show' }))).toEqual([]);
@@ -55,7 +71,7 @@ describe('watch map functions', () => {
   it('wires the three controllers', () => {
     const router = routerController({ settleDelayMs: 50, concurrency: 3 });
     expect([router.name, router.primary, router.concurrency]).toEqual(['router', ROUTER, 3]);
-    expect(router.watches.map((w) => w.kind)).toEqual([VIRTUAL_SERVICE, DESTINATION_RULE, SERVICE, ISTIO_FILTER]);
+    expect(router.watches.map((w) => w.kind)).toEqual([VIRTUAL_SERVICE, DESTINATION_RULE, SERVICE, ISTIO_FILTER, ANY_VIRTUAL_SERVICE]);
     expect(filterController().watches.map((w) => w.kind)).toEqual([ROUTER, ISTIO_FILTER]);
     expect(rateLimitController({ serviceCluster: 'outbound|1||x' }).concurrency).toBe(4);
   });

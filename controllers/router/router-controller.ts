@@ -4,6 +4,7 @@ import { DESTINATION_RULE, ISTIO_FILTER, ROUTER, SERVICE, VIRTUAL_SERVICE } from
 import type { Cache, ControllerSpec, KubeObject, ObjectKey } from '../../kube/types.ts';
 import { routerReconciler, type RouterReconcilerOptions } from './reconcile-router.ts';
 import { filterTarget, filterTargets } from '../../core/filters/filters-targeting.ts';
+import { ANY_VIRTUAL_SERVICE, unmanagedVsRouterKeys } from './unmanaged-virtual-services.ts';
 
 export interface RouterControllerOptions extends RouterReconcilerOptions {
   /** Routers reconciled in parallel (default 16); one Router never runs twice at once. */
@@ -20,7 +21,8 @@ const OWNER_PREFIX = 'router.';
 
 /**
  * The Router controller: reconciles Routers, and re-reconciles one when its generated VS, DR or
- * Service changes (someone edited or deleted it) or when an IstioFilter targeting it changes.
+ * Service changes (someone edited or deleted it), when an IstioFilter targeting it changes, or
+ * when a VirtualService Switchyard does not manage that routes to its host changes (a held prune).
  */
 export function routerController(options: RouterControllerOptions = {}): ControllerSpec {
   return {
@@ -31,6 +33,7 @@ export function routerController(options: RouterControllerOptions = {}): Control
       { kind: DESTINATION_RULE, map: ownerRouterKeys },
       { kind: SERVICE, map: ownerRouterKeys },
       { kind: ISTIO_FILTER, map: filterTargetRouterKeys },
+      { kind: ANY_VIRTUAL_SERVICE, map: unmanagedVsRouterKeys },
     ],
     reconcile: routerReconciler(options),
     concurrency: options.concurrency ?? DEFAULT_ROUTER_CONCURRENCY,

@@ -1,8 +1,10 @@
 import type { Router } from '../../api/router.ts';
+import type { DestinationRule, VirtualService } from '../../core/istio/types.ts';
 import type { PropagationDefaults } from '../../core/router/propagation-policy.ts';
-import type { RouterRouting } from '../../core/router/router-routing.ts';
 import type { KubeObject, ObjectKey, ReconcileContext } from '../../kube/types.ts';
+import type { CheckedRouting } from './routing-with-rejections.ts';
 import type { RenderedRouter, StatusInput } from './router-status.ts';
+import type { ServerRejections } from './server-rejections.ts';
 import type { ConfirmedSteps } from './verify/confirmed-steps.ts';
 import type { PropagationVerifier } from './verify/istiod-verifier.ts';
 
@@ -12,11 +14,22 @@ export interface Round {
   ctx: ReconcileContext;
   object: KubeObject;
   router: Router;
-  routing: RouterRouting;
+  /** The Router's routing, less the filters the API server refused. */
+  routing: CheckedRouting;
+  /** The cached IstioFilters of the Router's namespace the routing was laid out from. */
+  filterObjects: readonly KubeObject[];
   input: StatusInput;
   defaults: PropagationDefaults;
   verifier: PropagationVerifier | undefined;
   confirmed: ConfirmedSteps;
+  rejections: ServerRejections;
+}
+
+/** The live Service, DR and VS of the Router, each read once for this reconcile. */
+export interface LiveObjects {
+  service: KubeObject | undefined;
+  destinationRule: (KubeObject & DestinationRule) | undefined;
+  virtualService: (KubeObject & VirtualService) | undefined;
 }
 
 /** What every status of this rendered Router carries (spec and base objects). */

@@ -33,10 +33,15 @@ export function generatedRefs(objects: RouterObjects): GeneratedRef[] {
   return list.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }));
 }
 
-function filterSummary(results: readonly FilterResult[]): string {
+/** A filter's outcome, marked when the API server refused its result (`routingWithRejections`). */
+type ReportedFilter = FilterResult & { rejectedByServer?: true };
+
+function filterSummary(results: readonly ReportedFilter[]): string {
   if (results.length === 0) return 'no filters';
   const count = (phase: FilterResult['phase']): number => results.filter((r) => r.phase === phase).length;
-  return `filters: ${count('Applied')} applied, ${count('Skipped')} skipped, ${count('Expired')} expired`;
+  const refused = results.filter((r) => r.rejectedByServer === true).map((r) => `${r.namespace}/${r.name}`);
+  const byServer = refused.length === 0 ? '' : ` (rejected by the API server: IstioFilter ${refused.join(', ')})`;
+  return `filters: ${count('Applied')} applied, ${count('Skipped')} skipped${byServer}, ${count('Expired')} expired`;
 }
 
 /** The fields every status of a renderable Router carries. */
@@ -50,8 +55,8 @@ function summaryFields(input: StatusInput, rendered: RenderedRouter): RouterStat
   return { ...observed(input.generation), weights, sandboxes, generated: generatedRefs(rendered.objects) };
 }
 
-/** Live routing equals the desired routing. */
-export function readyStatus(input: StatusInput, rendered: RenderedRouter, results: readonly FilterResult[]): RouterStatusPatch {
+/** Live routing equals the desired routing of the current generation (the only status that says Ready). */
+export function readyStatus(input: StatusInput, rendered: RenderedRouter, results: readonly ReportedFilter[]): RouterStatusPatch {
   const message = `live routing matches the spec; ${filterSummary(results)}`;
   return {
     ...summaryFields(input, rendered),
@@ -80,6 +85,45 @@ export function progressingStatus(
       cond('Progressing', true, 'StepApplied', what),
       overdue === undefined ? cond('Degraded', false, 'Idle') : cond('Degraded', true, 'PropagationTimeout', overdue),
     ]),
+  };
+}
+
+/** Why a step is not taken this time: the phase to show, the condition reason and its message. */
+export interface StepHalt {
+  phase: 'Progressing' | 'Degraded';
+  reason: 'PruneHeld' | 'ApplyFailed';
+  message: string;
+}
+
+/**
+ * A step that is not taken this time: a prune held back (Progressing, PruneHeld) or a write that
+ * failed and will be retried (Degraded, ApplyFailed). Either way live routing is not yet desired.
+ * `stepMessage` is the step's own (its changes), so a step halted again is recognised as the same.
+ */
+export function haltedStatus(input: StatusInput, rendered: RenderedRouter, step: PlanStep, progress: StepProgress, stepMessage: string, halt: StepHalt): RouterStatusPatch {
+  const what = `step ${progress.number}/${progress.total} ${step.action} ${step.kind} ${step.name}`;
+  const degraded = halt.phase === 'Degraded';
+  return {
+    ...summaryFields(input, rendered),
+    phase: halt.phase,
+    step: { number: progress.number, total: progress.total, action: step.action, kind: step.kind, name: step.name, startedAt: progress.startedAt, message: stepMessage },
+    conditions: conditions(input, [
+      cond('Ready', false, halt.reason, `${what}: ${halt.message}`),
+      cond('Progressing', true, halt.reason, `${what}: ${halt.message}`),
+      degraded ? cond('Degraded', true, halt.reason, halt.message) : cond('Degraded', false, 'Idle'),
+    ]),
+  };
+}
+
+/**
+ * The API server refuses one of the Router's own objects even with every filter left out; what
+ * it had applied before stays live. Terminal until the Router or a filter changes.
+ */
+export function rejectedStatus(input: StatusInput, rendered: RenderedRouter, message: string): RouterStatusPatch {
+  return {
+    ...summaryFields(input, rendered),
+    phase: 'Invalid',
+    conditions: conditions(input, [cond('Ready', false, 'RejectedByServer', message), cond('Progressing', false, 'RejectedByServer'), cond('Invalid', true, 'RejectedByServer', message)]),
   };
 }
 

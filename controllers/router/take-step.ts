@@ -1,10 +1,13 @@
+import { isRejection } from '../../kube/kube-client.ts';
 import type { ApplyOutcome, ReconcileResult } from '../../kube/types.ts';
 import type { PlanStep } from '../../core/plan/make-before-break.ts';
 import type { VirtualService } from '../../core/istio/types.ts';
-import { applyOwned } from '../reconcile/apply-owned.ts';
+import { applyOwned, OwnershipConflict } from '../reconcile/apply-owned.ts';
 import { ROUTER } from '../scheme.ts';
-import { renderedRouter, type Round } from './router-round.ts';
-import { progressingStatus } from './router-status.ts';
+import { pruneHold } from './prune-hold.ts';
+import { renderedRouter, type LiveObjects, type Round } from './router-round.ts';
+import { haltedStatus, progressingStatus } from './router-status.ts';
+import { rejectedByServer, stepRejected } from './step-rejection.ts';
 import { stepRun, type StepRun } from './step-run.ts';
 import { verifyStep, type VerifyResult } from './verify-step.ts';
 import type { SyncSnapshot } from './verify/istiod-verifier.ts';
@@ -14,18 +17,48 @@ import { expectationFor, preconditionFor } from './verify/xds-expectation.ts';
 const NEXT_STEP: ReconcileResult = { kind: 'requeueAfter', ms: 0 };
 
 /**
- * Takes the first of `steps`: checks its precondition (verified mode), applies it, reports it on
- * status and waits for it to propagate, then asks to be re-run so the next step is planned from
- * live state. `liveVs` is the live VirtualService the plan was made from.
+ * Takes the first of `steps`: holds a prune that an unmanaged VirtualService still needs
+ * (`pruneHold`), checks its precondition (verified mode), applies it, reports it on status and
+ * waits for it to propagate, then asks to be re-run so the next step is planned from live state.
+ * `live` holds the objects the plan was made from. An object the API server refuses is traced to
+ * the filters responsible, or to the Router itself (`stepRejected`); one it refused before for
+ * this generation is not sent again.
  */
-export async function takeFirstStep(round: Round, steps: readonly PlanStep[], liveVs: VirtualService | undefined): Promise<ReconcileResult> {
+export async function takeFirstStep(round: Round, steps: readonly PlanStep[], live: LiveObjects): Promise<ReconcileResult> {
   const run = stepRun(round, steps);
-  if (!(await preconditionHolds(run, liveVs))) return NEXT_STEP;
+  const refused = round.rejections.ownRejection(round.object, run.step.object);
+  if (refused !== undefined) return rejectedByServer(round, run.step.object, `${run.step.kind} ${run.step.namespace}/${run.step.name}`, refused);
+  const held = await pruneHold(run, live);
+  if (held) return held;
+  if (!(await preconditionHolds(run, live.virtualService))) return NEXT_STEP;
   // The pushes the step's own wait compares against, taken just before the write.
   const before = run.verifier ? await run.verifier.snapshot(round.ctx.signal) : undefined;
-  const outcome = await writeStep(run);
+  let outcome: ApplyOutcome;
+  try {
+    outcome = await applyOwned(round.ctx, run.step.object, { adopt: round.router.spec.adopt === true });
+  } catch (err) {
+    if (isRejection(err)) return stepRejected(round, run.step, live, err);
+    if (!(err instanceof OwnershipConflict)) await reportWriteFailed(run, err);
+    throw err;
+  }
+  await reportWritten(run, outcome);
   await awaitPropagation(run, before, outcome);
   return NEXT_STEP;
+}
+
+/**
+ * A write that failed for another reason (the API server unreachable, 5xx, a timeout) is retried
+ * with backoff; until then the status must not keep saying Ready for live objects that are not the
+ * desired ones: Degraded, ApplyFailed. Best effort — the write's own error is what propagates.
+ */
+async function reportWriteFailed(run: StepRun, err: unknown): Promise<void> {
+  const { round } = run;
+  const message = `${run.label} (${run.step.kind} ${run.step.name}) failed: ${err instanceof Error ? err.message : String(err)}; retrying`;
+  try {
+    await round.ctx.updateStatus(ROUTER, round.key, haltedStatus(round.input, renderedRouter(round), run.step, run.progress, run.message, { phase: 'Degraded', reason: 'ApplyFailed', message }));
+  } catch (statusErr) {
+    round.ctx.log.warn('could not report a failed step on status', { error: statusErr });
+  }
 }
 
 /**
@@ -42,17 +75,15 @@ async function preconditionHolds(run: StepRun, liveVs: VirtualService | undefine
   return result.kind === 'confirmed' || result.kind === 'unreachable';
 }
 
-/** Applies the step (an unchanged object is not written and raises no event) and reports it on status. */
-async function writeStep(run: StepRun): Promise<ApplyOutcome> {
+/** Reports the applied step on status, and in an event unless it was unchanged (nothing written). */
+async function reportWritten(run: StepRun, outcome: ApplyOutcome): Promise<void> {
   const { round, step, label, changes, overdue } = run;
   const { key, ctx } = round;
-  const outcome = await applyOwned(ctx, step.object, { adopt: round.router.spec.adopt === true });
   if (outcome !== 'unchanged') ctx.event(round.object, 'Normal', 'StepApplied', `${label}: ${changes}`);
   if (overdue !== undefined) ctx.event(round.object, 'Warning', 'PropagationTimeout', overdue);
   ctx.log.info('applied make-before-break step', { step: label, kind: step.kind, name: step.name, outcome, changes });
   // Status before the wait, so `kubectl get` shows the step while it propagates.
   await ctx.updateStatus(ROUTER, key, progressingStatus(round.input, renderedRouter(round), step, run.progress, run.message, overdue));
-  return outcome;
 }
 
 /**
