@@ -3,6 +3,7 @@ import { layerFilters, type FilterResult } from '../core/filters/layer-filters.t
 import type { RenderedObject } from '../core/istio/types.ts';
 import { renderRouter } from '../core/router/render-router.ts';
 import { renderRateLimit, defaultRenderOptions } from '../core/ratelimit/render-rate-limit.ts';
+import { findHostBackends, HostUnresolvedError } from '../core/ratelimit/host-backends.ts';
 import type { Resources } from './classify.ts';
 
 /** Everything `switchyard render` produces for a set of resources. */
@@ -11,6 +12,11 @@ export interface RenderOutput {
   filterResults: FilterResult[];
   /** Filters whose target matches no Router in the input. */
   orphanFilters: string[];
+  /**
+   * RateLimits named by hosts that no Router in the input serves: the controller would report them
+   * Pending and apply nothing, so nothing is rendered for them either (`Kind namespace/name`, reason).
+   */
+  pendingRateLimits: { resource: string; reason: string }[];
   /** Render errors, keyed by where the resource was read and what it is: `file#doc: Kind namespace/name`. */
   errors: { resource: string; message: string }[];
 }
@@ -28,7 +34,7 @@ function resourceName(resources: Resources, object: { kind: string; metadata: { 
  * its filters are neither layered nor reported Skipped for it, nor orphaned.
  */
 export function renderAll(resources: Resources, now: Date): RenderOutput {
-  const out: RenderOutput = { objects: [], filterResults: [], orphanFilters: [], errors: [] };
+  const out: RenderOutput = { objects: [], filterResults: [], orphanFilters: [], pendingRateLimits: [], errors: [] };
   const claimed = new Set<string>();
   for (const router of resources.routers) {
     const filters = filtersTargeting(router, resources.filters);
@@ -49,8 +55,14 @@ export function renderAll(resources: Resources, now: Date): RenderOutput {
   }
   for (const rl of resources.rateLimits) {
     try {
-      out.objects.push(...renderRateLimit(rl, defaultRenderOptions));
+      // As the controller does: a hosts-only RateLimit limits the pods behind its host (a Router of the input).
+      const backends = findHostBackends(rl, { routers: resources.routers, services: [] });
+      out.objects.push(...renderRateLimit(rl, defaultRenderOptions, backends));
     } catch (err) {
+      if (err instanceof HostUnresolvedError) {
+        out.pendingRateLimits.push({ resource: `${rl.metadata.namespace}/${rl.metadata.name}`, reason: err.message });
+        continue;
+      }
       out.errors.push({ resource: resourceName(resources, rl), message: (err as Error).message });
     }
   }

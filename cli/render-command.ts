@@ -16,6 +16,7 @@ export function reportFilters(out: RenderOutput): void {
     console.error(`# IstioFilter ${r.namespace}/${r.name}: ${r.phase} (position ${r.position}/${r.chainLength})${detail}`);
   }
   for (const f of out.orphanFilters) console.error(`# IstioFilter ${f}: Pending (no Router in the input matches its target)`);
+  for (const r of out.pendingRateLimits) console.error(`# RateLimit ${r.resource}: Pending (${r.reason}); nothing rendered for it`);
 }
 
 /** `switchyard render`: prints rendered objects, or problems and exit code 1 — never a partial result. */

@@ -22,6 +22,14 @@ describe('switchyard render', () => {
     expect(run('render', '-f', examples).stdout).toBe(first.stdout);
   });
 
+  it("scopes a hosts-only RateLimit to the pods behind its host as the controller does, and renders nothing for an unserved host", () => {
+    const r = run('render', '-f', fixture('ratelimit-hosts.yaml'));
+    expect(r.code).toBe(0);
+    const filters = parseAllDocuments(r.stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string }; spec: { workloadSelector?: unknown } }).filter((o) => o.kind === 'EnvoyFilter');
+    expect(filters.map((f) => [f.metadata.name.startsWith('page-limit'), f.spec.workloadSelector])).toEqual([[true, { labels: { app: 'page' } }]]);
+    expect(r.stderr).toMatch(/^# RateLimit shop\/nobody: Pending \(spec\.hosts\[0\]: .+\); nothing rendered for it$/m);
+  });
+
   it('reports filter results on stderr, keeping stdout pure YAML', () => {
     const r = run('render', '-f', examples);
     expect(r.stderr).toContain('# IstioFilter bookinfo/sre-baseline: Applied (position 1/3)');
