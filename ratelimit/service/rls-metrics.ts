@@ -1,6 +1,6 @@
 import type { QuotaEntry } from '../../core/ratelimit/quota-table.ts';
-import type { Histogram, Registry } from 'prom-client';
-import { MetricRegistry, type CappedLabels, type GaugeSeries, type Series } from './prometheus-registry.ts';
+import type { Registry } from 'prom-client';
+import { MetricRegistry, type CappedLabels, type GaugeSeries, type HotPathHistogram, type Series } from './prometheus-registry.ts';
 import type { ErrorDisposition } from './service-errors.ts';
 
 /**
@@ -27,8 +27,8 @@ interface QuotaSeries {
  */
 export class RlsMetrics {
   readonly registry: MetricRegistry;
-  /** Unlabelled; the cached child spares prom-client a closure and label object per observation. */
-  readonly decisionSeconds: Histogram.Internal<string>;
+  /** Unlabelled; observed once per answer (see HotPathHistogram for why it is not prom-client's). */
+  readonly decisionSeconds: HotPathHistogram;
   readonly #total: CappedLabels<Series>;
   readonly #overLimit: CappedLabels<Series>;
   readonly #nearLimit: CappedLabels<Series>;
@@ -47,7 +47,7 @@ export class RlsMetrics {
     this.#overLimit = r.counter('switchyard_rls_descriptor_over_limit_total', 'Hits that found their quota over limit.', ['quota'], MAX_QUOTA_SERIES);
     this.#nearLimit = r.counter('switchyard_rls_descriptor_near_limit_total', 'Hits that crossed the near-limit threshold.', ['quota'], MAX_QUOTA_SERIES);
     this.#shadow = r.counter('switchyard_rls_descriptor_shadow_total', 'Over-limit hits let through because the quota is in shadow mode.', ['quota'], MAX_QUOTA_SERIES);
-    this.decisionSeconds = r.histogram('switchyard_rls_decision_seconds', 'Time to answer ShouldRateLimit, store round trip included.', DECISION_BUCKETS).labels();
+    this.decisionSeconds = r.histogram('switchyard_rls_decision_seconds', 'Time to answer ShouldRateLimit, store round trip included.', DECISION_BUCKETS);
     this.#storeErrors = r.counter('switchyard_rls_store_errors_total', 'Store calls that failed or missed their deadline.', ['kind'], 8);
     this.#failureMode = r.counter('switchyard_rls_failure_mode_total', 'Requests answered by the quotas\' failure mode because the store was unavailable.', ['decision'], 2);
     this.#errors = r.counter('switchyard_rls_errors_total', 'Requests answered with a gRPC error, by kind.', ['kind'], 8);
