@@ -40,7 +40,9 @@ function parseFile(file: string, text: string): { documents: SourceDocument[]; p
   const problems: InputProblem[] = [];
   let parsed;
   try {
-    parsed = parseAllDocuments(text);
+    // `logLevel: 'error'`: yaml would otherwise print a process warning to stderr (e.g. for a
+    // mapping key that is itself a collection); every problem is reported through `problems`.
+    parsed = parseAllDocuments(text, { logLevel: 'error' });
   } catch (err) {
     return { documents, problems: [fileProblem(file, `YAML: ${firstLine(err)}`)] };
   }
@@ -87,7 +89,7 @@ function expandList(doc: SourceDocument): { documents: SourceDocument[]; problem
 }
 
 function notAnObject(doc: SourceDocument): InputProblem {
-  const what = Array.isArray(doc.value) ? 'a list' : `a ${typeof doc.value}`;
+  const what = Array.isArray(doc.value) ? 'a list' : doc.value === null ? 'null' : `a ${typeof doc.value}`;
   return problemAt(doc, '', `must be a Kubernetes object (a mapping with apiVersion and kind), got ${what}`, doc.value);
 }
 

@@ -79,6 +79,7 @@ function jsonPatch(rng: Rng, aim: FilterAim): Doc {
     { op: 'replace', path: '/', value: 1 },
     { op: 'add', path: '/http/0/unknownField', value: true },
     { op: 'remove', path: '/http/0/route/0/destination/host' },
+    { op: 'add', path: pick(rng, ['/__proto__/polluted', '/constructor/prototype/polluted', '/http/0/__proto__/polluted']), value: true },
   ];
   const drOps: Doc[] = [
     { op: 'replace', path: '/host', value: pick(rng, HOSTS) },
@@ -114,7 +115,7 @@ export function randomPatch(rng: Rng, aim: FilterAim): Doc {
 
 /** An IstioFilter aimed (mostly) at `aim`, named `name`. */
 export function randomFilterDoc(rng: Rng, aim: FilterAim, name: string): Doc {
-  const target = usually(rng, [{ router: aim.name }, { router: aim.name }, { host: aim.host }], [{ router: 'other' }, { router: aim.name, host: aim.host }, {}]);
+  const target = usually<Doc>(rng, [{ router: aim.name }, { router: aim.name }, { host: aim.host }], [{ router: 'other' }, { router: aim.name, host: aim.host }, {}]);
   const spec = defined({
     target,
     priority: maybe(rng, 0.5, () => usually(rng, [-10, 0, 5, 100], [-1001, 1001, 1.5])),

@@ -60,7 +60,7 @@ function set(container: Container, key: string | number, value: unknown): void {
  * for failure messages.
  */
 export function mutate(rng: Rng, doc: Doc, only?: Mutation): { doc: Doc; mutation: string } {
-  const copy = structuredClone(doc);
+  const copy = copyDoc(doc);
   const kind = only ?? pick(rng, MUTATIONS);
   const all = slots(copy);
   const slot = all.length > 0 ? pick(rng, all) : undefined;
@@ -92,18 +92,47 @@ export function mutate(rng: Rng, doc: Doc, only?: Mutation): { doc: Doc; mutatio
   }
 }
 
+/**
+ * A deep copy of JSON-like data that does not recurse, so the deep-nesting mutation's values
+ * (deeper than structuredClone's stack allows) can be copied; own keys such as `__proto__` stay
+ * own keys.
+ */
+export function copyDoc<T>(value: T): T {
+  const fresh = (v: unknown): unknown => (Array.isArray(v) ? [] : typeof v === 'object' && v !== null ? {} : v);
+  const root = fresh(value);
+  const work: [unknown, unknown][] = [[value, root]];
+  while (work.length > 0) {
+    const [from, to] = work.pop() as [unknown, unknown];
+    if (typeof from !== 'object' || from === null) continue;
+    for (const [key, child] of Object.entries(from)) {
+      const copy = fresh(child);
+      set(to as Container, Array.isArray(to) ? Number(key) : key, copy);
+      work.push([child, copy]);
+    }
+  }
+  return root as T;
+}
+
 /** With probability `p`, a mutated copy of `doc`; else `doc` itself. */
 export function maybeMutate(rng: Rng, doc: Doc, p: number): { doc: Doc; mutation?: string } {
   return rng() < p ? mutate(rng, doc) : { doc };
 }
 
+/** Levels of a failing input shown in full; deeper ones are summarised (the deep-nesting mutation goes to thousands). */
+const SHOWN_DEPTH = 12;
+
+function summarised(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return value.length > 200 ? `${value.slice(0, 40)}…(${value.length} chars)` : value;
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth >= SHOWN_DEPTH) return '…(nested deeper)';
+  if (Array.isArray(value)) return value.map((v) => summarised(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) set(out, k, summarised(v, depth + 1));
+  return out;
+}
+
 /** A short, cut JSON of a case's input for a failure message. */
 export function describeInput(value: unknown, max = 4_000): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value, (_, v: unknown) => (typeof v === 'string' && v.length > 200 ? `${v.slice(0, 40)}…(${v.length} chars)` : v));
-  } catch {
-    text = String(value);
-  }
+  const text = JSON.stringify(summarised(value, 0)) ?? String(value);
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }

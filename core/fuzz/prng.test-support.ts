@@ -24,15 +24,17 @@ export function caseRng(seed: number, index: number): Rng {
 }
 
 /**
- * The run's seed and the cases to run: `FUZZ_SEED` (decimal or 0x hex) replaces `fixed`, and
- * `FUZZ_CASE` runs that one case only. A fixed default keeps CI deterministic.
+ * The run's seed and the cases to run: `FUZZ_SEED` (decimal or 0x hex) replaces `fixed`,
+ * `FUZZ_CASES` the number of cases (to explore longer by hand), and `FUZZ_CASE` runs that one
+ * case only. The defaults keep CI deterministic and bounded.
  */
-export function fuzzRun(fixed: number, cases: number): { seed: number; indices: number[] } {
-  const seedText = process.env.FUZZ_SEED;
-  const seed = seedText ? Number(seedText) >>> 0 : fixed;
-  const only = process.env.FUZZ_CASE;
-  const indices = only !== undefined && only !== '' ? [Number(only)] : Array.from({ length: cases }, (_, i) => i);
-  return { seed, indices };
+export function fuzzRun(fixed: number, cases: number): { seed: number; indices: number[]; full: boolean } {
+  const env = (name: string): string | undefined => (process.env[name] === '' ? undefined : process.env[name]);
+  const seed = env('FUZZ_SEED') !== undefined ? Number(env('FUZZ_SEED')) >>> 0 : fixed;
+  const count = env('FUZZ_CASES') !== undefined ? Number(env('FUZZ_CASES')) : cases;
+  const only = env('FUZZ_CASE');
+  const indices = only !== undefined ? [Number(only)] : Array.from({ length: count }, (_, i) => i);
+  return { seed, indices, full: only === undefined && count >= cases };
 }
 
 /** How to run one failing case again, for assertion messages. */

@@ -45,7 +45,7 @@ function randomBranchMatch(rng: Rng): Doc | undefined {
 }
 
 function randomSubsets(rng: Rng, protocol: string | undefined): Doc[] {
-  const names = someOf(rng, BRANCHES, 0.35);
+  const names: string[] = someOf(rng, BRANCHES, 0.35);
   if (names.length === 0) names.push(pick(rng, BRANCHES));
   if (chance(rng, EDGE)) names.push(names[0] as string); // duplicate branch
   const marked = chance(rng, 0.5) ? int(rng, names.length) : -1;

@@ -65,7 +65,9 @@ export function cacheable(docs: Doc[]): CachedObject[] {
  */
 export function routeCase(router: Router, filterDocs: Doc[]): { outcome?: Outcome; failure?: string } {
   deepFreeze(router);
-  const cached = deepFreeze(cacheable(structuredClone(filterDocs)));
+  // New top-level objects: routerRouting remembers parses by object identity.
+  const fresh = (): CachedObject[] => cacheable(filterDocs.map((d) => ({ ...d })));
+  const cached = deepFreeze(fresh());
   let base: RouterObjects;
   try {
     base = renderRouter(router);
@@ -75,8 +77,10 @@ export function routeCase(router: Router, filterDocs: Doc[]): { outcome?: Outcom
   }
   const first = noThrow('routerRouting', () => routerRouting(router, cached, NOW));
   if (first.failure !== undefined || first.value === undefined) return { failure: first.failure };
-  const again = routerRouting(router, structuredClone(cached), NOW);
-  if (JSON.stringify(again) !== JSON.stringify(first.value)) return { failure: 'routerRouting gave different output for equal input' };
+  const again = routerRouting(router, fresh(), NOW);
+  // Not `filters`: those are the parsed inputs, which may hold the deep-nesting mutation's values.
+  const output = (r: RouterRouting): string => JSON.stringify([r.base, r.desired, r.results]);
+  if (output(again) !== output(first.value)) return { failure: 'routerRouting gave different output for equal input' };
   if (JSON.stringify(first.value.base) !== JSON.stringify(base)) return { failure: 'routerRouting rendered another base than renderRouter' };
   return { outcome: { kind: 'routed', routing: first.value } };
 }

@@ -3,6 +3,7 @@
  * Patch ops, keeping each drop while the check still fails, so the failure message shows a small
  * input rather than the random one.
  */
+import { copyDoc } from './mutate.test-support.ts';
 import type { Doc } from './router-gen.test-support.ts';
 
 export interface FuzzCase {
@@ -26,13 +27,13 @@ function smaller(c: FuzzCase): FuzzCase[] {
     const patches = listAt(doc, ['spec', 'patches']) ?? [];
     for (let p = 0; p < patches.length; p++) {
       if (patches.length > 1) {
-        const copy = structuredClone(doc);
+        const copy = copyDoc(doc);
         (listAt(copy, ['spec', 'patches']) as unknown[]).splice(p, 1);
         out.push({ ...c, filterDocs: c.filterDocs.map((d, j) => (j === i ? copy : d)) });
       }
       const ops = listAt(doc, ['spec', 'patches', String(p), 'jsonPatch', 'ops']) ?? [];
       for (let o = 0; ops.length > 1 && o < ops.length; o++) {
-        const copy = structuredClone(doc);
+        const copy = copyDoc(doc);
         (listAt(copy, ['spec', 'patches', String(p), 'jsonPatch', 'ops']) as unknown[]).splice(o, 1);
         out.push({ ...c, filterDocs: c.filterDocs.map((d, j) => (j === i ? copy : d)) });
       }
@@ -51,7 +52,7 @@ export function shrink(c: FuzzCase, fails: (c: FuzzCase) => string | undefined):
     progress = false;
     for (const candidate of smaller(current)) {
       if (++attempts > MAX_ATTEMPTS) break;
-      const found = fails(structuredClone(candidate));
+      const found = fails(copyDoc(candidate));
       if (found !== undefined) {
         current = candidate;
         failure = found;

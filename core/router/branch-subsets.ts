@@ -98,7 +98,8 @@ function checkLabelKeys(selector: Record<string, string>, keys: { branch: string
     throw new RenderError('spec.labelKeys.version', 'must differ from the branch label key', keys.version);
   }
   for (const key of [keys.branch, keys.version]) {
-    if (key in selector) {
+    // Own keys only: `in` also finds Object.prototype members, and `constructor` is a valid label key.
+    if (Object.hasOwn(selector, key)) {
       throw new RenderError(`spec.selector.${key}`, 'must not set the branch or version label key (each subset sets it)', selector[key]);
     }
   }

@@ -52,7 +52,7 @@ export function renderRouter(router: Router): RouterObjects {
     apiVersion: ISTIO_NETWORKING,
     kind: 'DestinationRule',
     metadata: generatedMetadata(owner),
-    spec: spec.trafficPolicy ? { host, trafficPolicy: structuredClone(spec.trafficPolicy), subsets } : { host, subsets },
+    spec: spec.trafficPolicy ? { host, trafficPolicy: copyTrafficPolicy(spec.trafficPolicy), subsets } : { host, subsets },
   };
   const virtualService: VirtualService = {
     apiVersion: ISTIO_NETWORKING,
@@ -62,6 +62,20 @@ export function renderRouter(router: Router): RouterObjects {
   };
   checkRendered({ destinationRule, virtualService });
   return spec.ownService === true ? { destinationRule, virtualService, service: renderService(router) } : { destinationRule, virtualService };
+}
+
+/**
+ * A copy of the Router's free-form traffic policy for the DestinationRule. The schema takes any
+ * nesting there and structuredClone recurses: a policy nested thousands of levels deep (no Istio
+ * TrafficPolicy is) exhausts the stack, which must be the Router's RenderError, not a crash.
+ */
+function copyTrafficPolicy(policy: NonNullable<RouterSpec['trafficPolicy']>): NonNullable<RouterSpec['trafficPolicy']> {
+  try {
+    return structuredClone(policy);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new RenderError('spec.trafficPolicy', `must be an Istio TrafficPolicy, a few levels deep; this one is nested too deeply to copy (${reason})`, policy);
+  }
 }
 
 /** Status columns: default-branch weights as `v1.0.1=90,v1.0.2=10` and sandbox names as `box-1,box-2`. */

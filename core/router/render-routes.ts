@@ -82,7 +82,8 @@ function istioHeaders(headers: Record<string, StringMatch>, field: string): Reco
     throwRenderError(at, matchHeaderNameRule(name, true), name);
     stringMatchProblems(match, at, { prefixRequired: true }, throwRenderError);
     const key = name.toLowerCase();
-    if (key in out) throw new RenderError(at, 'header names must be unique ignoring case', name);
+    // Own keys only: `in` also finds Object.prototype members, and `constructor` is a valid header name.
+    if (Object.hasOwn(out, key)) throw new RenderError(at, 'header names must be unique ignoring case', name);
     out[key] = stringMatch(match);
   }
   return sortedRecord(out);

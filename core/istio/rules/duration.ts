@@ -15,13 +15,18 @@ const UNIT_NANOS: Record<string, bigint> = {
 };
 const COMPONENT = /(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/y;
 const MILLISECOND = 1_000_000n;
+/**
+ * Go's time.Duration is an int64 of nanoseconds (about 292 years): ParseDuration refuses
+ * anything longer, so the CRDs' `duration(self)` fails on it and the API server refuses the object.
+ */
+const MAX_DURATION_NANOS = 2n ** 63n - 1n;
 
 /** The CRDs' rule on every duration field; the API server refuses anything below. */
 export const MIN_DURATION_RULE = "must be a valid duration of at least 1ms (CRD rule: duration(self) >= duration('1ms'))";
 /** istiod's ValidateDuration on route timeouts, retries and delays. */
 export const MS_PRECISION_RULE = 'must be a whole number of milliseconds (Istio supports ms precision only)';
 
-/** Nanoseconds of a Go duration string, or undefined when it does not parse. */
+/** Nanoseconds of a Go duration string, or undefined when it does not parse (as Go's ParseDuration, past int64 too). */
 export function durationNanos(text: string): bigint | undefined {
   const sign = text.startsWith('-') ? -1n : 1n;
   const body = text.replace(/^[-+]/, '');
@@ -38,6 +43,7 @@ export function durationNanos(text: string): bigint | undefined {
     total += BigInt(whole || '0') * scale;
     if (fraction !== '') total += (BigInt(fraction) * scale) / 10n ** BigInt(fraction.length);
   }
+  if (total > MAX_DURATION_NANOS + (sign < 0n ? 1n : 0n)) return undefined;
   return sign * total;
 }
 
