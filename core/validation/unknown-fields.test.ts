@@ -1,3 +1,4 @@
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { KINDS, type KindInfo } from '../../api/kinds.ts';
 import { OBJECT_META_FIELDS, unknownFieldMessage, unknownFields, unknownResourceFields, type SchemaNode } from './unknown-fields.ts';
@@ -43,6 +44,11 @@ describe('unknownResourceFields', () => {
     expect(paths('IstioFilter', filter)).toEqual(['spec/patches/0/retries/perTrytimeout → unknown field "perTrytimeout", did you mean "perTryTimeout"?']);
     const limit = { apiVersion: 'switchyard.io/v1alpha1', kind: 'RateLimit', metadata: { name: 'l' }, spec: { quota: 1, unit: 'SECOND', hosts: ['a'], match: { headers: [{ key: 'k', matchType: 'exact', vaule: 'v' }] } } };
     expect(paths('RateLimit', limit)).toEqual(['spec/match/headers/0/vaule → unknown field "vaule", did you mean "value"?']);
+  });
+
+  it('refuses a "__proto__" map key, which the schema parse would drop without a word', () => {
+    const object = parse('apiVersion: switchyard.io/v1alpha1\nkind: Router\nmetadata: {name: web}\nspec:\n  port: 80\n  subsets:\n  - branch: lane\n    match: {headers: {__proto__: {exact: lane-1}}}\n') as unknown;
+    expect(paths('Router', object)).toEqual(['spec/subsets/0/match/headers/__proto__ → key "__proto__" is not allowed (it would be dropped silently)']);
   });
 
   it('cuts a long unknown field name in the message', () => {

@@ -74,13 +74,21 @@ function walk(value: unknown, schema: SchemaNode, path: (string | number)[], def
     return;
   }
   const additional = asNode(node['additionalProperties']);
-  if (additional) for (const [key, child] of Object.entries(value)) walk(child, additional, [...path, key], defs, out);
+  if (!additional) return;
+  for (const [key, child] of Object.entries(value)) {
+    // A map key the schema parse would drop without a word (zod records skip it): refused instead.
+    if (key === PROTO_KEY) out.push({ path: [...path, key], known: [] });
+    else walk(child, additional, [...path, key], defs, out);
+  }
 }
 
 function unknownField(path: (string | number)[], known: string[]): UnknownField {
   const suggestion = closestName(String(path[path.length - 1]), known);
   return suggestion === undefined ? { path, known } : { path, known, suggestion };
 }
+
+/** The one map key JavaScript objects cannot hold as data. */
+const PROTO_KEY = '__proto__';
 
 const resourceSchemas = new Map<string, SchemaNode>();
 
@@ -112,7 +120,9 @@ export function unknownResourceFields(kind: KindInfo, object: unknown): UnknownF
  * A long field name is cut (cutText).
  */
 export function unknownFieldMessage(field: UnknownField): string {
-  const name = `unknown field ${JSON.stringify(cutText(String(field.path[field.path.length - 1])))}`;
+  const last = String(field.path[field.path.length - 1]);
+  if (last === PROTO_KEY) return `key "${PROTO_KEY}" is not allowed (it would be dropped silently)`;
+  const name = `unknown field ${JSON.stringify(cutText(last))}`;
   if (field.suggestion !== undefined) return `${name}, did you mean ${JSON.stringify(field.suggestion)}?`;
   return field.known.length === 0 ? `${name} (no fields are allowed here)` : `${name} (known fields: ${field.known.join(', ')})`;
 }
