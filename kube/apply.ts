@@ -7,7 +7,7 @@ import type { ApplyOutcome, Cache, KindRef, KubeObject, ObjectKey } from './type
 
 export interface ApplyOptions {
   /**
-   * Take over an existing object that Switchyard does not manage (a hand-written VS/DR/Service of
+   * Take over an existing object that the registered owner does not manage (a hand-written VS/DR/Service of
    * the same name). Default false: such an object is a ConflictError and is left untouched.
    */
   adopt?: boolean;
@@ -50,7 +50,7 @@ function keyOf(obj: KubeObject): ObjectKey {
 
 /**
  * Writes objects the way the reconcilers need: server-side apply with a no-write fast path, and
- * never touching an object Switchyard does not manage.
+ * never touching an object the registered owner does not manage.
  */
 export class Applier {
   readonly #opts: ApplierOptions;
@@ -98,7 +98,7 @@ export class Applier {
   }
 
   /**
-   * Deletes a Switchyard-managed object (background propagation, preconditioned on its uid so a
+   * Deletes an owned object (background propagation, preconditioned on its uid so a
    * re-created object of the same name survives). Absent → no-op; unmanaged → ConflictError.
    */
   async delete(kind: KindRef, key: ObjectKey): Promise<void> {

@@ -37,7 +37,7 @@ export interface EventRecorderOptions {
 }
 
 /**
- * Records core/v1 Events about Switchyard objects. Best effort: never throws, never awaited by a
+ * Records core/v1 Events about the controllers' objects. Best effort: never throws, never awaited by a
  * reconcile. Repeats within the dedupe window become a count bump on the existing Event; an overall
  * token bucket drops events beyond the cap.
  */

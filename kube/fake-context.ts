@@ -111,7 +111,7 @@ export class FakeCluster {
     list: <T extends KubeObject = KubeObject>(kind: KindRef, namespace?: string): T[] => this.list<T>(kind, namespace).filter((o) => this.#visible(kind, o)),
   };
 
-  /** Creates or replaces an object as a user would (not recorded as a Switchyard write). Returns it as stored. */
+  /** Creates or replaces an object as a user would (not recorded as an owned write). Returns it as stored. */
   put<T extends KubeObject>(obj: T): T {
     const kind = { apiVersion: obj.apiVersion, kind: obj.kind };
     const key = { namespace: namespaceOf(obj), name: obj.metadata.name };

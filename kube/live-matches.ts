@@ -25,7 +25,7 @@ function refMatches(live: OwnerRef[] | undefined, want: OwnerRef): boolean {
 }
 
 /**
- * Whether applying `desired` would change nothing Switchyard manages on `live`: each desired
+ * Whether applying `desired` would change nothing the owner manages on `live`: each desired
  * label, annotation and ownerReference is present with the same value, and the spec matches —
  * exactly (`exact`) or as a subset for server-defaulted kinds (`subset`). Labels and annotations
  * other tools add are not ours and do not count as a difference.

@@ -30,7 +30,7 @@ export interface StatusWriterOptions {
 }
 
 /**
- * Writes the status subresource of Switchyard's own kinds with a merge patch
+ * Writes the status subresource of the controllers' own kinds with a merge patch
  * (application/merge-patch+json). No write when the cached status already equals `status`.
  * The status replaces the old one as a whole: fields absent from `status` are removed.
  */

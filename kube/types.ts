@@ -1,6 +1,6 @@
 /**
- * The contract between the reconcilers (controllers/router, controllers/filters, ratelimit) and
- * the shared controller runtime (controllers/runtime). Reconcilers are asked for a key only,
+ * The contract between reconcilers (Switchyard's live in controllers/) and this runtime (kube/).
+ * Reconcilers are asked for a key only,
  * read from the informer cache, write through `apply`/`updateStatus`, and return a result; they
  * never touch the queue.
  */
@@ -60,7 +60,7 @@ export interface ReconcileContext {
   /**
    * Server-side apply (content type application/apply-patch+yaml, field manager `switchyard`,
    * force) of a desired object. Compares against the cached live object first and performs NO
-   * write when the fields Switchyard manages already match → 'unchanged'. When a live object of
+   * write when the fields the owner manages already match → 'unchanged'. When a live object of
    * that name exists without the `app.kubernetes.io/managed-by=switchyard` label it throws
    * `ConflictError` (kube/apply.ts) and writes nothing, unless `opts.adopt`. With `opts.dryRun`
    * the API server validates the object (schema, CEL, admission webhooks) and stores nothing. An
@@ -73,11 +73,11 @@ export interface ReconcileContext {
    * make-before-break step must keep.
    */
   live<T extends KubeObject = KubeObject>(kind: KindRef, key: ObjectKey): Promise<T | undefined>;
-  /** Deletes an object (only ever called for objects Switchyard manages). Absent → no-op. */
+  /** Deletes an object (only ever called for owned objects). Absent → no-op. */
   delete(kind: KindRef, key: ObjectKey): Promise<void>;
   /**
    * Writes the status subresource (merge patch, content type application/merge-patch+json) of a
-   * Switchyard CR; no write when equal to the cached status.
+   * custom resource; no write when equal to the cached status.
    */
   updateStatus(kind: KindRef, key: ObjectKey, status: Record<string, unknown>): Promise<void>;
   /** Records a Kubernetes Event on the object (type Normal|Warning). Best effort, never throws. */
