@@ -1,10 +1,10 @@
-import type { Unit } from '../../api/rate-limit.ts';
 import type { HitRequest } from './hit.ts';
+import type { LimitUnit } from './units.ts';
 
 /** The limit a descriptor is counted against. */
 export interface AppliedLimit {
   requestsPerUnit: number;
-  unit: Unit;
+  unit: LimitUnit;
 }
 
 /** The request's per-descriptor override when Envoy sent one, the quota entry's limit otherwise. */

@@ -10,6 +10,8 @@ export interface KeyEntry {
  * would pin unrelated keys to one slot) and whitespace.
  */
 const KEY_SAFE = /[A-Za-z0-9.\-:/=]/;
+/** A field made only of KEY_SAFE characters (most are): kept whole, without a per-character walk. */
+const ALL_KEY_SAFE = /^[A-Za-z0-9.\-:/=]*$/;
 
 /** Suffix of token-bucket keys; never a window start (those are digits), so the two cannot meet. */
 const TOKEN_BUCKET_SUFFIX = 'gcra';
@@ -19,6 +21,8 @@ const TOKEN_BUCKET_SUFFIX = 'gcra';
  * unit `%uXXXX` (per code unit, so even lone surrogates stay distinct). The result has no `_`.
  */
 export function escapeKeyPart(text: string): string {
+  // Computed for every hit; a burst on one key builds the same key once per call.
+  if (ALL_KEY_SAFE.test(text)) return text;
   let out = '';
   for (const ch of text) {
     if (KEY_SAFE.test(ch)) {

@@ -1,26 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import type { Unit } from '../../api/rate-limit.ts';
 import { countWindow, decideWindow, fixedWindow } from './fixed-window.ts';
 import { NEAR_LIMIT_RATIO, isNearLimit, nearLimitThreshold } from './near-limit.ts';
-import { unitMs, unitSeconds } from './units.ts';
+import { unitMs, unitSeconds, type LimitUnit } from './units.ts';
 
 // 2023-11-14T22:13:20.250Z: 250 ms into a second, 20.25 s into a minute.
 const NOW = 1_700_000_000_250;
 
 describe('units', () => {
-  it.each<[Unit, number]>([
+  it.each<[LimitUnit, number]>([
     ['SECOND', 1],
     ['MINUTE', 60],
     ['HOUR', 3_600],
     ['DAY', 86_400],
-  ])('%s is %i s', (unit, seconds) => {
+    ['WEEK', 604_800],
+    ['MONTH', 2_592_000],
+    ['YEAR', 31_536_000],
+  ])('%s is nominally %i s', (unit, seconds) => {
     expect(unitSeconds(unit)).toBe(seconds);
     expect(unitMs(unit)).toBe(seconds * 1_000);
   });
 });
 
 describe('fixedWindow', () => {
-  it.each<[Unit, number, number, number]>([
+  it.each<[LimitUnit, number, number, number]>([
     ['SECOND', NOW, 1_700_000_000_000, 1_700_000_001_000],
     ['MINUTE', NOW, 1_699_999_980_000, 1_700_000_040_000],
     ['HOUR', NOW, 1_699_999_200_000, 1_700_002_800_000],
@@ -29,6 +31,26 @@ describe('fixedWindow', () => {
     ['SECOND', 1_700_000_001_000, 1_700_000_001_000, 1_700_000_002_000],
   ])('%s at %i is [%i, %i)', (unit, now, startMs, endMs) => {
     expect(fixedWindow(now, unit)).toEqual({ startMs, endMs });
+  });
+
+  const utc = (iso: string): number => Date.parse(`${iso}Z`);
+  it.each<[LimitUnit, string, string, string]>([
+    // 2023-11-14 was a Tuesday: its ISO week runs from Monday 13th.
+    ['WEEK', '2023-11-14T22:13:20.250', '2023-11-13T00:00:00', '2023-11-20T00:00:00'],
+    ['WEEK', '2023-11-13T00:00:00.000', '2023-11-13T00:00:00', '2023-11-20T00:00:00'],
+    ['WEEK', '2023-11-12T23:59:59.999', '2023-11-06T00:00:00', '2023-11-13T00:00:00'],
+    ['WEEK', '1970-01-01T00:00:00.000', '1969-12-29T00:00:00', '1970-01-05T00:00:00'],
+    ['WEEK', '2024-01-03T12:00:00.000', '2024-01-01T00:00:00', '2024-01-08T00:00:00'],
+    ['WEEK', '2020-12-31T12:00:00.000', '2020-12-28T00:00:00', '2021-01-04T00:00:00'],
+    ['MONTH', '2023-11-14T22:13:20.250', '2023-11-01T00:00:00', '2023-12-01T00:00:00'],
+    ['MONTH', '2024-02-29T23:59:59.999', '2024-02-01T00:00:00', '2024-03-01T00:00:00'],
+    ['MONTH', '2023-02-15T00:00:00.000', '2023-02-01T00:00:00', '2023-03-01T00:00:00'],
+    ['MONTH', '2023-12-31T23:59:59.999', '2023-12-01T00:00:00', '2024-01-01T00:00:00'],
+    ['MONTH', '2024-01-01T00:00:00.000', '2024-01-01T00:00:00', '2024-02-01T00:00:00'],
+    ['YEAR', '2023-11-14T22:13:20.250', '2023-01-01T00:00:00', '2024-01-01T00:00:00'],
+    ['YEAR', '2024-12-31T23:59:59.999', '2024-01-01T00:00:00', '2025-01-01T00:00:00'],
+  ])('%s at %s is the UTC calendar period [%s, %s)', (unit, now, start, end) => {
+    expect(fixedWindow(utc(now), unit)).toEqual({ startMs: utc(start), endMs: utc(end) });
   });
 });
 

@@ -1,4 +1,5 @@
 import type { QuotaEntry } from '../ratelimit/quota-table.ts';
+import type { LimitUnit } from './units.ts';
 
 /** What a counter store is asked (one descriptor of one request) and what it answers: the window and bucket maths speak these. */
 
@@ -8,8 +9,8 @@ export interface HitRequest {
   entry: QuotaEntry;
   /** Descriptor entries as Envoy sent them; part of the counter key. */
   descriptor: readonly { key: string; value: string }[];
-  /** Per-descriptor limit override from the request, if any (requests per unit). */
-  limitOverride?: { requestsPerUnit: number; unit: QuotaEntry['unit'] };
+  /** Per-descriptor limit override from the request, if any (requests per unit; any of Envoy's units). */
+  limitOverride?: { requestsPerUnit: number; unit: LimitUnit };
   /** Hits to add (request or descriptor hits_addend; 0 = check without counting). */
   hits: number;
 }

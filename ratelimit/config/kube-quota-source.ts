@@ -8,7 +8,7 @@ import { KubeClient } from '../../kube/kube-client.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { buildQuotaTable } from '../../core/ratelimit/quota-table.ts';
 import type { Logger } from '../service/json-logger.ts';
-import { QuotaSnapshotHolder, snapshotFromTable } from './quota-source.ts';
+import { PartialQuotaTableError, QuotaSnapshotHolder, snapshotFromTable } from './quota-source.ts';
 
 // The service watches RateLimits only; the runtime must know the kind before it can list it.
 registerKinds(SWITCHYARD_KINDS.filter((r) => r.kind === RATE_LIMIT));
@@ -46,7 +46,8 @@ export interface QuotaProblem {
  * Invalid on its own status, with the same message (the controller is stricter still: it also
  * rejects names too long for the EnvoyFilter suffix). A second writer would have to merge into
  * `status.conditions`, which a merge patch replaces whole, and would race the controller.
- * Here a problem is logged, returned by `problems()` and reported through `onReloadFailed`.
+ * Here a problem is logged, returned by `problems()` and reported through `onReloadFailed` as a
+ * PartialQuotaTableError (the others are served).
  *
  * A RateLimit edited into an unservable spec keeps its last good quota (same uid): the controller
  * leaves its last good EnvoyFilter in place, so Envoy keeps sending that descriptor, and dropping
@@ -127,7 +128,7 @@ export class KubeQuotaSource extends QuotaSnapshotHolder {
     this.#opts.log.info('quota table rebuilt from RateLimits', { quotas, problems: problems.length });
     if (problems.length === 0) return;
     this.#opts.log.warn('RateLimits not served as written (their status says why)', { problems });
-    this.fail(new Error(`RateLimits not served as written: ${problems.map(describeProblem).join(' | ')}`));
+    this.fail(new PartialQuotaTableError(`RateLimits not served as written: ${problems.map(describeProblem).join(' | ')}`));
   }
 
   /**

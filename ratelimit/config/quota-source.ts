@@ -2,6 +2,14 @@ import type { QuotaTable } from '../../core/ratelimit/quota-table.ts';
 import { indexQuotaTable, type QuotaSnapshot } from './quota-index.ts';
 
 /**
+ * Reported through `onReloadFailed` when a new table was published without some quotas: the rest
+ * are served (a warning, not a failed reload). The message names each quota left out and why.
+ */
+export class PartialQuotaTableError extends Error {
+  override readonly name = 'PartialQuotaTableError';
+}
+
+/**
  * Where the service gets its quotas. `current()` is read on every request (must be cheap);
  * a source publishes a whole new snapshot on change and never a partial one. A failed reload
  * leaves `current()` unchanged and is reported through `onReloadFailed`.
@@ -11,7 +19,10 @@ export interface QuotaTableSource {
   current(): QuotaSnapshot | undefined;
   /** Called after each successful (re)load with the new snapshot. Returns an unsubscribe function. */
   onChange(listener: (snapshot: QuotaSnapshot) => void): () => void;
-  /** Called when a reload fails; the previous snapshot stays live. Returns an unsubscribe function. */
+  /**
+   * Called when a reload fails (the previous snapshot stays live), or with PartialQuotaTableError
+   * when a published snapshot leaves some quotas out. Returns an unsubscribe function.
+   */
   onReloadFailed(listener: (error: Error) => void): () => void;
   /** Stops watching. */
   close(): Promise<void>;

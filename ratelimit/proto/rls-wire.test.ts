@@ -60,7 +60,10 @@ describe('field numbers are Envoy\'s', () => {
   it('enums', () => {
     const values = (msg: string, e: string) => Object.fromEntries(message(msg).enumType.find((x) => x.name === e)?.value.map((v) => [v.name, v.number]) ?? []);
     expect(values('envoy.service.ratelimit.v3.RateLimitResponse', 'Code')).toEqual({ UNKNOWN: 0, OK: 1, OVER_LIMIT: 2 });
-    expect(values('envoy.service.ratelimit.v3.RateLimitResponse.RateLimit', 'Unit')).toEqual({ UNKNOWN: 0, SECOND: 1, MINUTE: 2, HOUR: 3, DAY: 4, MONTH: 5, YEAR: 6 });
+    expect(values('envoy.service.ratelimit.v3.RateLimitResponse.RateLimit', 'Unit')).toEqual({ UNKNOWN: 0, SECOND: 1, MINUTE: 2, HOUR: 3, DAY: 4, MONTH: 5, YEAR: 6, WEEK: 7 });
+    // The unit of a descriptor's limit override: WEEK was appended after MONTH and YEAR.
+    const unit = (definitions['envoy.type.v3.RateLimitUnit'] as { type: { value: { name: string; number: number }[] } }).type;
+    expect(Object.fromEntries(unit.value.map((v) => [v.name, v.number]))).toEqual({ UNKNOWN: 0, SECOND: 1, MINUTE: 2, HOUR: 3, DAY: 4, MONTH: 5, YEAR: 6, WEEK: 7 });
   });
 });
 

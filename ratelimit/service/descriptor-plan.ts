@@ -1,7 +1,7 @@
-import type { Unit } from '../../api/rate-limit.ts';
 import type { MatchedQuota, QuotaIndex } from '../config/quota-index.ts';
 import type { QuotaEntry } from '../../core/ratelimit/quota-table.ts';
 import type { HitRequest } from '../../core/limits/hit.ts';
+import type { LimitUnit } from '../../core/limits/units.ts';
 import type { RlsRequest } from './rls-types.ts';
 
 /** What the service does with one descriptor before asking the store. */
@@ -11,7 +11,7 @@ export type DescriptorPlan =
   /** envoyproxy/ratelimit `unlimited: true`: OK, not counted. */
   | { kind: 'unlimited' }
   /** Counted: `hit` is sent to the store. */
-  | { kind: 'counted'; quota: QuotaEntry; shadow: boolean; unit: Unit; hit: HitRequest };
+  | { kind: 'counted'; quota: QuotaEntry; shadow: boolean; unit: LimitUnit; hit: HitRequest };
 
 /**
  * Decides, from the quota index alone, which descriptors are counted and how (pure).

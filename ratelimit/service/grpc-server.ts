@@ -4,7 +4,7 @@ import type { Logger } from './json-logger.ts';
 import type { RateLimitDecider } from './rate-limit-decider.ts';
 import type { RlsMetrics } from './rls-metrics.ts';
 import type { RlsResponse } from './rls-types.ts';
-import { errorDisposition, errorMessage } from './service-errors.ts';
+import { errorDisposition, errorMessage, InvalidRequestError } from './service-errors.ts';
 import { validateRequest } from './validate-request.ts';
 
 /** Envoy's rate-limit requests are a few hundred bytes; 1 MiB rejects abuse before decoding. */
@@ -22,9 +22,41 @@ export interface GrpcServerDeps {
 /** A gRPC server with RateLimitService/ShouldRateLimit and grpc.health.v1.Health/Check, not yet bound. */
 export function createGrpcServer(deps: GrpcServerDeps): grpc.Server {
   const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_GRPC_MESSAGE_BYTES });
-  server.addService(deps.services.rateLimitService.service, { ShouldRateLimit: shouldRateLimit(deps) });
+  server.addService(tolerantDecoding(deps.services.rateLimitService.service), { ShouldRateLimit: shouldRateLimit(deps) });
   server.addService(deps.services.health.service, { Check: healthCheck(deps) });
   return server;
+}
+
+/** Request bytes that are not a RateLimitRequest; the handler answers them INVALID_ARGUMENT. */
+class UndecodableRequest {
+  readonly bytes: number;
+  readonly reason: string;
+
+  constructor(bytes: number, reason: string) {
+    this.bytes = bytes;
+    this.reason = reason;
+  }
+}
+
+/**
+ * The service definition with request decoding that never throws: grpc-js answers a decoder's
+ * exception with INTERNAL (a server bug, by gRPC's status semantics), but bytes that do not decode
+ * are the caller's fault. They reach the handler as UndecodableRequest, and leave through the one
+ * error mapping as INVALID_ARGUMENT.
+ */
+function tolerantDecoding(definition: grpc.ServiceDefinition): grpc.ServiceDefinition {
+  const methods = Object.entries(definition).map(([name, method]) => {
+    const decode = method.requestDeserialize;
+    const requestDeserialize = (bytes: Buffer): unknown => {
+      try {
+        return decode(bytes);
+      } catch (err) {
+        return new UndecodableRequest(bytes.length, errorMessage(err));
+      }
+    };
+    return [name, { ...method, requestDeserialize }];
+  });
+  return Object.fromEntries(methods) as grpc.ServiceDefinition;
 }
 
 function shouldRateLimit(deps: GrpcServerDeps): grpc.handleUnaryCall<unknown, RlsResponse> {
@@ -37,7 +69,9 @@ function shouldRateLimit(deps: GrpcServerDeps): grpc.handleUnaryCall<unknown, Rl
     };
     let request;
     try {
-      request = validateRequest(call.request);
+      const raw = call.request;
+      if (raw instanceof UndecodableRequest) throw new InvalidRequestError('request', 'must be a RateLimitRequest in protobuf encoding', `${raw.bytes} bytes that do not decode: ${raw.reason}`);
+      request = validateRequest(raw);
     } catch (err) {
       fail(err);
       return;

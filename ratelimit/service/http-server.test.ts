@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { QuotaSnapshotHolder, staticQuotaSource } from '../config/quota-source.ts';
 import type { QuotaEntry } from '../../core/ratelimit/quota-table.ts';
+import { MAX_DEBUG_BODY_BYTES, MAX_DEBUG_DISCARD_BYTES } from './http-server.ts';
 import { FakeStore, startHarness, type Harness } from './rls-harness.test-support.ts';
 
 const NOW = 1_700_000_040_000 + 30_000;
@@ -58,6 +59,16 @@ describe('HTTP endpoints', () => {
     const notJson = await h.http('/debug/decide', { method: 'POST', body: '{' });
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as { error: string }).error).toMatch(/^body: must be JSON \(got /);
+  });
+
+  it('POST /debug/decide answers an oversized body with 400 (not a reset connection), and cuts one past the discard limit', async () => {
+    h = await startHarness(staticQuotaSource({ domains: { d: [QUOTA] } }), new FakeStore(), { now: () => NOW });
+    const big = await h.http('/debug/decide', { method: 'POST', body: ' '.repeat(2 * MAX_DEBUG_BODY_BYTES) });
+    expect([big.status, await big.json()]).toEqual([400, { error: 'body: must be at most 1048576 bytes (got 2097152 bytes)' }]);
+    // The same connection goes on serving.
+    const next = await h.http('/debug/decide', { method: 'POST', body: BODY });
+    expect(next.status).toBe(200);
+    await expect(h.http('/debug/decide', { method: 'POST', body: ' '.repeat(MAX_DEBUG_DISCARD_BYTES + MAX_DEBUG_BODY_BYTES) })).rejects.toThrow();
   });
 
   it('/metrics exposes the Prometheus text format', async () => {

@@ -8,6 +8,12 @@ import { validateRequest } from './validate-request.ts';
 
 /** A decide request body is a small JSON document; 1 MiB is generous and bounds memory. */
 export const MAX_DEBUG_BODY_BYTES = 1024 * 1024;
+/**
+ * An oversized body is still read to its end, and dropped, so that a client that is still sending
+ * gets its 400 rather than a reset connection. Past this much the connection is cut: it bounds
+ * what one request can make the server read.
+ */
+export const MAX_DEBUG_DISCARD_BYTES = 16 * MAX_DEBUG_BODY_BYTES;
 
 export interface HttpServerDeps {
   source: QuotaTableSource;
@@ -82,21 +88,21 @@ function describeQuotas(source: QuotaTableSource): unknown {
   return { loaded: true, origin: snapshot.origin, format: snapshot.format, loadedAt: new Date(snapshot.loadedAt).toISOString(), entries: snapshot.index.entries() };
 }
 
+/** The body as text; InvalidRequestError (→ 400) once it is whole, if it is over the limit. */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const tooLarge = () => new InvalidRequestError('body', `must be at most ${MAX_DEBUG_BODY_BYTES} bytes`, `${size} bytes`);
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_DEBUG_BODY_BYTES) {
-        reject(new InvalidRequestError('body', `must be at most ${MAX_DEBUG_BODY_BYTES} bytes`, `more than ${MAX_DEBUG_BODY_BYTES}`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size <= MAX_DEBUG_BODY_BYTES) chunks.push(chunk);
+      else if (size > MAX_DEBUG_DISCARD_BYTES) req.destroy();
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => (size > MAX_DEBUG_BODY_BYTES ? reject(tooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
+    // Destroyed (by us past the discard limit, or by the client): settles what nothing else would.
+    req.on('close', () => reject(size > MAX_DEBUG_BODY_BYTES ? tooLarge() : new Error('request closed before its body ended')));
   });
 }
 

@@ -3,18 +3,22 @@ import type { QuotaTableSource } from '../config/quota-source.ts';
 import type { QuotaEntry } from '../../core/ratelimit/quota-table.ts';
 import type { HitRequest, HitResult } from '../../core/limits/hit.ts';
 import { StoreUnavailableError, type CounterStore } from '../store/counter-store.ts';
-import { withDeadline } from '../store/deadline.ts';
+import { DeadlineGuard } from '../store/deadline.ts';
 import { assembleResponse, failureModeResponse } from './assemble-response.ts';
 import { planDescriptors, type DescriptorPlan } from './descriptor-plan.ts';
 import type { RlsMetrics } from './rls-metrics.ts';
 import type { RlsRequest, RlsResponse } from './rls-types.ts';
 import { NotReadyError } from './service-errors.ts';
 
-/** Deadline handed to the store: below Envoy's 20 ms default timeout, leaving room for the network. */
+/**
+ * Deadline handed to the store, measured from when the store sends its command: below Envoy's
+ * 20 ms default timeout, leaving room for the network.
+ */
 export const STORE_DEADLINE_MS = 15;
 /**
- * The store owns its deadline; this guard only catches a store that breaks that contract. The
- * 2 ms grace lets a well-behaved store's own StoreUnavailableError arrive first.
+ * The store owns its deadline; this guard only catches a store that breaks that contract. Its
+ * clock starts where a store sends (after the current turn of the event loop, see DeadlineGuard)
+ * and the 2 ms grace lets a well-behaved store's own StoreUnavailableError arrive first.
  */
 export const STORE_GUARD_GRACE_MS = 2;
 
@@ -47,6 +51,7 @@ export class RateLimitDecider {
   readonly #metrics: RlsMetrics;
   readonly #now: () => number;
   readonly #deadlineMs: number;
+  readonly #guard: DeadlineGuard;
   readonly #headers: boolean;
   readonly #overrideEntries = new Map<string, QuotaEntry>();
 
@@ -56,6 +61,7 @@ export class RateLimitDecider {
     this.#metrics = options.metrics;
     this.#now = options.now ?? Date.now;
     this.#deadlineMs = options.storeDeadlineMs ?? STORE_DEADLINE_MS;
+    this.#guard = new DeadlineGuard(this.#deadlineMs + STORE_GUARD_GRACE_MS, 'store');
     this.#headers = options.rateLimitHeaders ?? false;
   }
 
@@ -86,7 +92,7 @@ export class RateLimitDecider {
 
   /** The store's answer, or StoreUnavailableError shortly after the deadline even if the store itself hangs. */
   async #hitWithin(hits: HitRequest[]): Promise<HitResult[]> {
-    const results = await withDeadline(this.#store.hit(hits, this.#now(), this.#deadlineMs), this.#deadlineMs + STORE_GUARD_GRACE_MS, 'store');
+    const results = await this.#guard.bound(this.#store.hit(hits, this.#now(), this.#deadlineMs));
     if (results.length !== hits.length) throw new Error(`store returned ${results.length} results for ${hits.length} hits`);
     return results;
   }

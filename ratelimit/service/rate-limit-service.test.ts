@@ -1,9 +1,11 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { QuotaSnapshotHolder, staticQuotaSource } from '../config/quota-source.ts';
+import { ConfigError } from '../config/config-error.ts';
+import { PartialQuotaTableError, QuotaSnapshotHolder, snapshotFromTable, staticQuotaSource } from '../config/quota-source.ts';
 import { buildQuotaTable, type QuotaTable } from '../../core/ratelimit/quota-table.ts';
 import { rateLimitDescriptor } from '../../core/ratelimit/descriptor.ts';
 import { SEED_SPEC, rateLimitOf } from '../../core/ratelimit/rate-limit-fixture.test-support.ts';
+import { jsonLogger } from './json-logger.ts';
 import { FakeStore, startHarness, type Harness } from './rls-harness.test-support.ts';
 
 // 15.25 s into an epoch-aligned minute: 750 ms left in the second, 44.75 s in the minute.
@@ -145,6 +147,19 @@ describe('errors', () => {
     expect(await h.service.metrics.expose()).toContain('switchyard_rls_errors_total{kind="invalid_argument"} 1\n');
   });
 
+  it('rejects bytes that are not a RateLimitRequest with INVALID_ARGUMENT (the caller\'s fault), not INTERNAL', async () => {
+    const { h, store } = await start();
+    const err = await h.callRaw(Buffer.from('ffffff', 'hex')).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: GrpcStatus.INVALID_ARGUMENT,
+      details: 'request: must be a RateLimitRequest in protobuf encoding (got 3 bytes that do not decode: index out of range: 3 + 1 > 3)',
+    });
+    expect(store.calls).toEqual([]);
+    expect(await h.service.metrics.expose()).toContain('switchyard_rls_errors_total{kind="invalid_argument"} 1\n');
+    // The connection and the server are fine: the next call is answered.
+    expect((await h.call({ domain: 'switchyard', descriptors: [PAGE] })).overall_code).toBe('OK');
+  });
+
   it('answers UNAVAILABLE before any quota table is loaded', async () => {
     h = await startHarness(new QuotaSnapshotHolder(), new FakeStore(), { now: () => NOW });
     const err = await h.call({ domain: 'switchyard', descriptors: [PAGE] }).catch((e: unknown) => e);
@@ -161,5 +176,22 @@ describe('gRPC health', () => {
     store.isHealthy = false;
     expect(await h.healthCheck('')).toEqual({ status: 'NOT_SERVING' });
     await expect(h.healthCheck('other.Service')).rejects.toMatchObject({ code: GrpcStatus.NOT_FOUND });
+  });
+});
+
+describe('quota table problems', () => {
+  it('logs a table served without some quotas as a warning, and a failed reload as an error', async () => {
+    const lines: { level: string; msg: string; error?: string }[] = [];
+    const source = new QuotaSnapshotHolder();
+    h = await startHarness(source, new FakeStore(), { now: () => NOW, log: jsonLogger((line) => lines.push(JSON.parse(line) as (typeof lines)[number])) });
+    source.publish(snapshotFromTable(TABLE, 'kubernetes RateLimits', NOW));
+    source.fail(new PartialQuotaTableError('RateLimits not served as written: auth/bad: spec.quota: must be greater than 0 (got 0) (not served)'));
+    source.fail(new ConfigError('quotas.yaml', '', 'invalid YAML: unexpected end'));
+    expect(lines.filter((l) => l.level !== 'info').map((l) => [l.level, l.msg, l.error])).toEqual([
+      ['warn', 'quota table loaded without some quotas; the others are served', 'RateLimits not served as written: auth/bad: spec.quota: must be greater than 0 (got 0) (not served)'],
+      ['error', 'quota table reload failed; keeping the last good table', 'quotas.yaml: invalid YAML: unexpected end'],
+    ]);
+    // The good quotas are served.
+    expect((await h.call({ domain: 'switchyard', descriptors: [PAGE] })).overall_code).toBe('OK');
   });
 });

@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import type { QuotaTableSource } from '../config/quota-source.ts';
+import { PartialQuotaTableError, type QuotaTableSource } from '../config/quota-source.ts';
 import { loadServices } from '../proto/load-protos.ts';
 import type { CounterStore } from '../store/counter-store.ts';
 import { bindGrpcServer, createGrpcServer, drainGrpcServer } from './grpc-server.ts';
@@ -47,6 +47,7 @@ export async function startRateLimitService(options: RateLimitServiceOptions): P
   const log = options.log ?? silentLogger;
   const host = options.host ?? '127.0.0.1';
   const metrics = new RlsMetrics(options.registry);
+  if (store.evictions !== undefined) metrics.trackStoreEvictions(() => store.evictions?.() ?? 0);
   const decider = new RateLimitDecider({ source, store, metrics, now: options.now, storeDeadlineMs: options.storeDeadlineMs, rateLimitHeaders: options.rateLimitHeaders });
   let shuttingDown = false;
   const notReadyReason = (): string | undefined => {
@@ -85,7 +86,9 @@ function watchConfig(source: QuotaTableSource, metrics: RlsMetrics, log: Logger)
   });
   const offFailed = source.onReloadFailed((err) => {
     metrics.configFailed();
-    log.error('quota table reload failed; keeping the last good table', { error: errorMessage(err) });
+    // Some quotas left out while the others are served is the operator's to fix, not a failure of the service.
+    if (err instanceof PartialQuotaTableError) log.warn('quota table loaded without some quotas; the others are served', { error: errorMessage(err) });
+    else log.error('quota table reload failed; keeping the last good table', { error: errorMessage(err) });
   });
   return () => {
     offChange();

@@ -1,15 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
-import type { Unit } from '../../api/rate-limit.ts';
 import type { QuotaTableSource } from '../config/quota-source.ts';
 import { loadServices } from '../proto/load-protos.ts';
+import { fixedWindow } from '../../core/limits/fixed-window.ts';
 import type { HitRequest, HitResult } from '../../core/limits/hit.ts';
 import { StoreUnavailableError, type CounterStore } from '../store/counter-store.ts';
 import { startRateLimitService, type RateLimitServiceOptions, type RunningRateLimitService } from './rate-limit-service.ts';
 
-const UNIT_MS: Record<Unit, number> = { SECOND: 1_000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000 };
-
 /**
- * A test double of CounterStore: epoch-aligned fixed windows, OVER_LIMIT once the count exceeds
+ * A test double of CounterStore: fixed windows (core's), OVER_LIMIT once the count exceeds
  * the limit, near limit above 80 %. `mode` makes it fail (`throw`), never answer (`hang`), or
  * answer after `delayMs` (`slow`). Records every call.
  */
@@ -31,12 +29,11 @@ export class FakeStore implements CounterStore {
 
   #one(r: HitRequest, nowMs: number): HitResult {
     const limit = r.limitOverride?.requestsPerUnit ?? r.entry.requestsPerUnit;
-    const unitMs = UNIT_MS[r.limitOverride?.unit ?? r.entry.unit];
-    const windowStart = Math.floor(nowMs / unitMs) * unitMs;
-    const key = `${r.entry.id}|${r.descriptor.map((e) => `${e.key}=${e.value}`).join(',')}|${windowStart}`;
+    const window = fixedWindow(nowMs, r.limitOverride?.unit ?? r.entry.unit);
+    const key = `${r.entry.id}|${r.descriptor.map((e) => `${e.key}=${e.value}`).join(',')}|${window.startMs}`;
     const count = (this.#counts.get(key) ?? 0) + r.hits;
     this.#counts.set(key, count);
-    return { code: count > limit ? 'OVER_LIMIT' : 'OK', limit, remaining: Math.max(0, limit - count), resetMs: windowStart + unitMs - nowMs, nearLimit: count > limit * 0.8 };
+    return { code: count > limit ? 'OVER_LIMIT' : 'OK', limit, remaining: Math.max(0, limit - count), resetMs: window.endMs - nowMs, nearLimit: count > limit * 0.8 };
   }
 
   healthy(): boolean {

@@ -39,6 +39,7 @@ export class RlsMetrics {
   readonly #reloads: CappedLabels<Series>;
   readonly #quotaEntries: CappedLabels<GaugeSeries>;
   readonly #perEntry = new WeakMap<QuotaEntry, QuotaSeries>();
+  #evictions: { series: Series; read: () => number; seen: number } | undefined;
 
   /** `registry`: the process's registry, shared with anything else it runs; default a fresh one (tests). */
   constructor(registry?: Registry) {
@@ -89,8 +90,23 @@ export class RlsMetrics {
     this.#reloads.labels('failure').inc();
   }
 
+  /**
+   * Exposes `switchyard_rls_store_evictions_total`, read from `read` (the store's running count)
+   * whenever the registry is exposed. For stores with a memory cap.
+   */
+  trackStoreEvictions(read: () => number): void {
+    const help = 'Live counters the store dropped to stay within its memory cap (each restarts from zero).';
+    this.#evictions = { series: this.registry.counter('switchyard_rls_store_evictions_total', help).labels(), read, seen: 0 };
+  }
+
   /** The whole registry in the Prometheus text format (async: prom-client collects on read). */
   expose(): Promise<string> {
+    const evictions = this.#evictions;
+    if (evictions !== undefined) {
+      const now = evictions.read();
+      evictions.series.inc(now - evictions.seen);
+      evictions.seen = now;
+    }
     return this.registry.expose();
   }
 }

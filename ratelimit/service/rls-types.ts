@@ -1,4 +1,4 @@
-import type { Unit } from '../../api/rate-limit.ts';
+import type { LimitUnit } from '../../core/limits/units.ts';
 
 /**
  * The RLS messages as the service handles them: snake_case like the wire (proto-loader
@@ -12,8 +12,8 @@ export interface RlsEntry {
 
 export interface RlsDescriptor {
   entries: RlsEntry[];
-  /** Per-descriptor limit override sent by Envoy. */
-  limit: { requests_per_unit: number; unit: Unit } | null;
+  /** Per-descriptor limit override sent by Envoy (any of Envoy's units, WEEK to YEAR included). */
+  limit: { requests_per_unit: number; unit: LimitUnit } | null;
   /** Per-descriptor hits addend; null when the descriptor carries none. */
   hits_addend: number | null;
 }
@@ -34,7 +34,7 @@ export interface RlsDuration {
 
 export interface RlsDescriptorStatus {
   code: RlsCode;
-  current_limit: { name: string; requests_per_unit: number; unit: Unit } | null;
+  current_limit: { name: string; requests_per_unit: number; unit: LimitUnit } | null;
   limit_remaining: number;
   duration_until_reset: RlsDuration | null;
 }

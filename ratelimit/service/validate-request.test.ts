@@ -15,6 +15,12 @@ describe('validateRequest', () => {
     expect(req.descriptors.map((d) => [d.hits_addend, d.limit])).toEqual([[0, null], [7, { requests_per_unit: 5, unit: 'HOUR' }]]);
   });
 
+  it('accepts every unit of Envoy\'s RateLimitUnit in a limit override, WEEK, MONTH and YEAR included', () => {
+    const units = ['SECOND', 'MINUTE', 'HOUR', 'DAY', 'WEEK', 'MONTH', 'YEAR'];
+    const req = validateRequest({ domain: 'd', descriptors: units.map((unit) => ({ entries: [entry], limit: { requests_per_unit: 3, unit } })) });
+    expect(req.descriptors.map((d) => d.limit?.unit)).toEqual(units);
+  });
+
   it.each([
     ['no domain', { descriptors: ok.descriptors }, 'domain: must be a non-empty string (got nothing)'],
     ['long domain', { ...ok, domain: 'x'.repeat(257) }, 'domain: must be at most 256 characters (got 257 characters)'],
@@ -25,7 +31,7 @@ describe('validateRequest', () => {
     ['empty key', { domain: 'd', descriptors: [{ entries: [{ key: '', value: 'v' }] }] }, 'descriptors[0].entries[0].key: must be a non-empty string (got "")'],
     ['long key', { domain: 'd', descriptors: [{ entries: [{ key: 'k'.repeat(MAX_KEY_LENGTH + 1), value: 'v' }] }] }, 'descriptors[0].entries[0].key: must be at most 256 characters (got 257 characters)'],
     ['long value', { domain: 'd', descriptors: [{ entries: [entry, { key: 'k', value: 'v'.repeat(MAX_VALUE_LENGTH + 1) }] }] }, 'descriptors[0].entries[1].value: must be at most 4096 characters (got 4097 characters)'],
-    ['unknown unit', { domain: 'd', descriptors: [{ entries: [entry], limit: { requests_per_unit: 1, unit: 'UNKNOWN' } }] }, 'descriptors[0].limit.unit: must be one of SECOND, MINUTE, HOUR, DAY (got "UNKNOWN")'],
+    ['unknown unit', { domain: 'd', descriptors: [{ entries: [entry], limit: { requests_per_unit: 1, unit: 'UNKNOWN' } }] }, 'descriptors[0].limit.unit: must be one of SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, YEAR (got "UNKNOWN")'],
     ['negative override', { domain: 'd', descriptors: [{ entries: [entry], limit: { requests_per_unit: -1, unit: 'SECOND' } }] }, 'descriptors[0].limit.requests_per_unit: must be an unsigned 32-bit integer (got -1)'],
     ['huge addend', { ...ok, hits_addend: 2_000_000_000 }, 'hits_addend: must be an integer from 0 to 1000000000 (got 2000000000)'],
     ['bad descriptor addend', { domain: 'd', descriptors: [{ entries: [entry], hits_addend: { value: 1.5 } }] }, 'descriptors[0].hits_addend: must be an integer from 0 to 1000000000 (got 1.5)'],

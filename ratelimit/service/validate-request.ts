@@ -1,4 +1,4 @@
-import { UNITS, type Unit } from '../../api/rate-limit.ts';
+import { LIMIT_UNITS, type LimitUnit } from '../../core/limits/units.ts';
 import type { RlsDescriptor, RlsEntry, RlsRequest } from './rls-types.ts';
 import { InvalidRequestError } from './service-errors.ts';
 
@@ -70,10 +70,10 @@ function validateOverride(raw: unknown, at: string): RlsDescriptor['limit'] {
     throw new InvalidRequestError(`${at}.requests_per_unit`, 'must be an unsigned 32-bit integer', show(rpu));
   }
   const unit = o.unit;
-  if (typeof unit !== 'string' || !(UNITS as readonly string[]).includes(unit)) {
-    throw new InvalidRequestError(`${at}.unit`, `must be one of ${UNITS.join(', ')}`, show(unit));
+  if (typeof unit !== 'string' || !(LIMIT_UNITS as readonly string[]).includes(unit)) {
+    throw new InvalidRequestError(`${at}.unit`, `must be one of ${LIMIT_UNITS.join(', ')}`, show(unit));
   }
-  return { requests_per_unit: rpu, unit: unit as Unit };
+  return { requests_per_unit: rpu, unit: unit as LimitUnit };
 }
 
 function validateDescriptorAddend(raw: unknown, at: string): number | null {

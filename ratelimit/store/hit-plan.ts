@@ -12,15 +12,17 @@ export type HitPlan =
 /**
  * Plans one HitRequest at `nowMs`: the applied limit (override or quota), the key and the
  * algorithm. A token bucket with limit 0 has no emission interval; it is planned as a fixed
- * window, which admits nothing either. Throws RangeError, naming the field, for hits or limits
- * that are not non-negative integers (the service validates requests; this guards the stores).
+ * window, which admits nothing either. So is a token bucket whose unit (ms) × limit passes 2^53
+ * (e.g. more than 285,616 per YEAR): GCRA keeps instants in 1/limit ms, exact only below that, and
+ * a fixed window stays exact. Throws RangeError, naming the field, for hits or limits that are not
+ * non-negative integers (the service validates requests; this guards the stores).
  */
 export function planHit(request: HitRequest, keyPrefix: string, nowMs: number): HitPlan {
   const { requestsPerUnit: limit, unit } = appliedLimit(request);
   const { hits, entry } = request;
   if (!Number.isSafeInteger(hits) || hits < 0) throw new RangeError(`hits: must be a non-negative integer (got ${hits})`);
   if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`requestsPerUnit: must be a non-negative integer (got ${limit})`);
-  if (entry.algorithm === 'tokenBucket' && limit > 0) {
+  if (entry.algorithm === 'tokenBucket' && limit > 0 && Number.isSafeInteger(unitMs(unit) * limit)) {
     return { kind: 'gcra', key: tokenBucketKey(keyPrefix, entry.domain, request.descriptor), limit, hits, unitMs: unitMs(unit) };
   }
   const window = fixedWindow(nowMs, unit);

@@ -66,6 +66,28 @@ describe('MemoryStore', () => {
     expect(store.size).toBe(1);
   });
 
+  it('holds at most maxCounters: makes room by dropping expired counters first', async () => {
+    const store = new MemoryStore({ maxCounters: 4 });
+    const at = (value: string, now: number, changes = {}) => store.hit([hitOf(quota({ requestsPerUnit: 1_000, entries: [{ key: 'k', value }], ...changes }))], now, DEADLINE_MS);
+    // Token buckets of 1,000/s are full again 1 ms after one hit; the windows live for the second.
+    await at('a', NOW, { algorithm: 'tokenBucket' });
+    await at('b', NOW, { algorithm: 'tokenBucket' });
+    await at('c', NOW);
+    await at('d', NOW);
+    await at('e', NOW + 10);
+    expect([store.size, store.evictions()]).toEqual([3, 0]);
+  });
+
+  it('holds at most maxCounters: then drops the oldest live counter, which starts again from zero', async () => {
+    const store = new MemoryStore({ maxCounters: 4 });
+    const at = async (value: string) => (await store.hit([hitOf(quota({ requestsPerUnit: 1, unit: 'MINUTE', entries: [{ key: 'k', value }] }))], NOW, DEADLINE_MS))[0]?.code;
+    expect([await at('a'), await at('b'), await at('c'), await at('d'), await at('e')]).toEqual(['OK', 'OK', 'OK', 'OK', 'OK']);
+    expect([store.size, store.evictions()]).toEqual([4, 1]);
+    // 'a' was the oldest and is gone: it admits again (the documented cost); 'b' is still counted.
+    expect([await at('b'), await at('a')]).toEqual(['OVER_LIMIT', 'OK']);
+    expect([store.size, store.evictions()]).toEqual([4, 2]);
+  });
+
   it('rejects hits that are not a non-negative integer, naming the field', async () => {
     await expect(new MemoryStore().hit([hitOf(quota(), -1)], NOW, DEADLINE_MS)).rejects.toThrow('hits: must be a non-negative integer (got -1)');
   });

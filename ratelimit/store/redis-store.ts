@@ -2,7 +2,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { coalesce, type Group, type Waiting } from './coalesce.ts';
 import type { HitRequest, HitResult } from '../../core/limits/hit.ts';
 import { StoreUnavailableError, type CounterStore } from './counter-store.ts';
-import { withDeadline } from './deadline.ts';
+import { afterDeadline } from './deadline.ts';
 import { planHit } from './hit-plan.ts';
 import { OverLimitCache } from './over-limit-cache.ts';
 import { createRedisClient, type RedisConnectionOptions } from './redis-connection.ts';
@@ -42,6 +42,8 @@ export interface RedisStoreStats {
 }
 
 interface Pending extends Waiting {
+  /** Measured from when the pipeline carrying this hit is written to Redis. */
+  deadlineMs: number;
   resolve: (result: HitResult) => void;
   reject: (err: Error) => void;
 }
@@ -52,8 +54,10 @@ type ScriptSender = Record<typeof WINDOW_HIT | typeof GCRA_HIT, (key: string, ..
  * Counters in Redis (standalone, Sentinel or Cluster). Hits of one event-loop tick are batched:
  * hits on the same key become one script call whose reply gives every caller its own position
  * (exact under any concurrency, also across replicas), and all keys of the batch go in one
- * pipeline. Every hit() settles within its deadline; Redis calls are never retried or resent,
- * so a hit counts at most once.
+ * pipeline. The deadline measures Redis: it runs from the moment the pipeline is written to the
+ * socket, and a reply that has arrived is used even when our own loop reads it late (see
+ * `afterDeadline`); only a Redis that has not answered is answered by StoreUnavailableError.
+ * Redis calls are never retried or resent, so a hit counts at most once.
  */
 export class RedisStore implements CounterStore {
   readonly #client: Redis | Cluster;
@@ -76,11 +80,11 @@ export class RedisStore implements CounterStore {
   hit(requests: readonly HitRequest[], nowMs: number, deadlineMs: number): Promise<HitResult[]> {
     let decisions: Promise<HitResult>[];
     try {
-      decisions = requests.map((r) => this.#decide(planHit(r, this.#prefix, nowMs), nowMs));
+      decisions = requests.map((r) => this.#decide(planHit(r, this.#prefix, nowMs), nowMs, deadlineMs));
     } catch (err) {
       return Promise.reject(err as Error);
     }
-    return withDeadline(Promise.all(decisions), deadlineMs, 'redis').catch((err: unknown) => {
+    return Promise.all(decisions).catch((err: unknown) => {
       if (err instanceof StoreUnavailableError) this.#stats.errors++;
       throw err;
     });
@@ -100,7 +104,7 @@ export class RedisStore implements CounterStore {
     await this.#client.quit().catch(() => this.#client.disconnect());
   }
 
-  #decide(plan: ReturnType<typeof planHit>, nowMs: number): Promise<HitResult> {
+  #decide(plan: ReturnType<typeof planHit>, nowMs: number, deadlineMs: number): Promise<HitResult> {
     if (plan.kind === 'gcra' || this.#stopCounting) {
       const cached = this.#cache.answer(plan, nowMs);
       if (cached !== undefined) {
@@ -109,7 +113,7 @@ export class RedisStore implements CounterStore {
       }
     }
     return new Promise<HitResult>((resolve, reject) => {
-      this.#pending.push({ plan, nowMs, resolve, reject });
+      this.#pending.push({ plan, nowMs, deadlineMs, resolve, reject });
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         setImmediate(() => this.#flush());
@@ -130,7 +134,12 @@ export class RedisStore implements CounterStore {
       for (const p of batch) p.reject(err);
       return;
     }
-    const sent = this.#send(groups).then((replies) => groups.forEach((g, i) => this.#settle(g, replies[i] ?? [new Error('redis: no reply'), null])));
+    const cancelDeadlines = armDeadlines(batch);
+    const sent = this.#send(groups).then((replies) => {
+      cancelDeadlines();
+      // Also after a deadline has passed: the callers have their answer, the over-limit cache learns.
+      groups.forEach((g, i) => this.#settle(g, replies[i] ?? [new Error('redis: no reply'), null]));
+    });
     const tracked = sent.finally(() => this.#inFlight.delete(tracked));
     this.#inFlight.add(tracked);
   }
@@ -178,4 +187,21 @@ export class RedisStore implements CounterStore {
       member.resolve(d.result);
     });
   }
+}
+
+/** One deadline per distinct value in the batch (in practice one: the service's), armed at send. */
+function armDeadlines(batch: readonly Pending[]): () => void {
+  const byDeadline = new Map<number, Pending[]>();
+  for (const p of batch) {
+    const members = byDeadline.get(p.deadlineMs);
+    if (members === undefined) byDeadline.set(p.deadlineMs, [p]);
+    else members.push(p);
+  }
+  const cancels = [...byDeadline].map(([deadlineMs, members]) =>
+    afterDeadline(deadlineMs, () => {
+      const err = new StoreUnavailableError(`redis: no answer within the ${deadlineMs} ms deadline`);
+      for (const m of members) m.reject(err);
+    }),
+  );
+  return () => cancels.forEach((cancel) => cancel());
 }
