@@ -7,26 +7,15 @@ import { destinationRuleSpecEqual } from './destination-rule-union.ts';
 import { makeBeforeBreakPlan, type PlanStep } from './make-before-break.ts';
 import { applyStep, missingSubsets, withMirror, type LiveState } from './plan-fixtures.ts';
 import { specEqual } from '../../lib/spec-equal.ts';
+import { mulberry32, type Rng } from '../fuzz/prng.test-support.ts';
 
 /** Enough cases to hit every step combination many times while staying well under a second. */
 const CASES = 300;
 /** Fixed so a failure reproduces; the failing case number is in the assertion message. */
 const SEED = 0x5eed_2026;
 
-type Rng = () => number;
 type Pair = { destinationRule: DestinationRule; virtualService: VirtualService };
 
-/** mulberry32: a tiny seeded PRNG with good enough spread for test-case generation. */
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const int = (rnd: Rng, n: number): number => Math.floor(rnd() * n);
 const pick = <T>(rnd: Rng, items: readonly T[]): T => items[int(rnd, items.length)] as T;
 const someOf = <T>(rnd: Rng, items: readonly T[], p: number): T[] => items.filter(() => rnd() < p);
