@@ -1,59 +1,85 @@
 import { availableParallelism } from 'node:os';
-
-/** One benchmark case as printed. Latencies in milliseconds, ratios as fractions. */
-export interface BenchRow {
-  name: string;
-  perSecond: number;
-  p50: number;
-  p99: number;
-  p999: number;
-  /** Throughput relative to the no-op server; undefined before the baseline ran. */
-  ofNoop: number | undefined;
-  /** Redis script calls per counted descriptor; undefined when no store is involved. */
-  commandsPerDecision: number | undefined;
-  /** Redis pipelines per counted descriptor; undefined when no store is involved. */
-  roundTripsPerDecision: number | undefined;
-  /** Server (this process's) CPU time per answered call, microseconds: robust to a busy host. */
-  cpuUsPerCall: number;
-  errors: Record<string, number>;
-}
+import type { CaseResult, Summary, TargetVerdict } from './bench-results.ts';
+import type { Side } from './bench-sides.ts';
 
 export interface BenchContext {
-  requests: number;
-  concurrency: number;
+  /** The command line that produced the table, so a reader can run it again. */
+  command: string;
+  runs: number;
+  saturatedRequests: number;
+  pacedSeconds: number;
   /** redis-benchmark pipelined INCRBY, commands per second. */
   redisCeiling: number;
-  /** 1-minute load averages at the start and the end, so a reader can tell a busy host. */
-  load: [number, number];
+  /** `uptime` at the start and the end, so a reader can tell a busy host. */
+  uptime: [string, string];
+  referenceVersion: string;
 }
 
-/** The targets the design sets for the service (DESIGN.md, "Performance"). */
-export const TARGETS = { minOfNoop: 0.7, maxP99Ms: 5, maxHotKeyCommandsPerDecision: 1 };
+const SIDE_NAMES: Record<Side, string> = { ours: 'Switchyard', reference: 'envoyproxy/ratelimit', noop: 'no-op floor (our gRPC stack)' };
 
-/** Prints the results as a Markdown table plus the Redis ceiling and the targets. */
-export function printTable(rows: readonly BenchRow[], ctx: BenchContext): void {
-  const cpus = availableParallelism();
-  const header = ['case', 'decisions/s', 'p50 ms', 'p99 ms', 'p999 ms', '% of no-op', 'Redis cmds/decision', 'Redis round trips/decision', 'server CPU µs/call', 'errors'];
-  const lines = rows.map((r) => [
-    r.name,
-    r.perSecond.toFixed(0),
-    r.p50.toFixed(2),
-    r.p99.toFixed(2),
-    r.p999.toFixed(2),
-    r.ofNoop === undefined ? '—' : `${(r.ofNoop * 100).toFixed(0)}%`,
-    r.commandsPerDecision === undefined ? '—' : r.commandsPerDecision.toFixed(3),
-    r.roundTripsPerDecision === undefined ? '—' : r.roundTripsPerDecision.toFixed(3),
-    r.cpuUsPerCall.toFixed(1),
-    Object.entries(r.errors).map(([k, v]) => `${k}: ${v}`).join('; ') || '0',
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
+const HEADER = ['case', 'server', 'decisions/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'CPU µs/decision', 'peak RSS MiB', 'Redis cmds/decision', 'Redis CPU µs/decision', 'errors'];
+
+function sideCells(r: CaseResult, side: Side, s: Summary): string[] {
+  const redis = side !== 'noop';
+  return [
+    r.benchCase.name,
+    SIDE_NAMES[side],
+    s.perSecond.toFixed(0),
+    s.p50.toFixed(2),
+    s.p99.toFixed(2),
+    s.p999.toFixed(2),
+    s.cpuUsPerDecision.toFixed(1),
+    s.peakRssMiB.toFixed(0),
+    redis ? s.redisCommandsPerDecision.toFixed(3) : '—',
+    redis ? s.redisCpuUsPerDecision.toFixed(2) : '—',
+    Object.entries(s.errors).map(([k, v]) => `${k}: ${v}`).join('; ') || '0',
+  ];
+}
+
+/** ours ÷ reference for every figure: below 1 is better for all but decisions/s. */
+function ratioCells(r: CaseResult): string[] | undefined {
+  const { ours, reference: ref } = r.sides;
+  if (ours === undefined || ref === undefined) return undefined;
+  const q = (a: number, b: number) => (b === 0 ? '—' : `${(a / b).toFixed(2)}×`);
+  return [
+    r.benchCase.name,
+    'ours ÷ reference',
+    q(ours.perSecond, ref.perSecond),
+    q(ours.p50, ref.p50),
+    q(ours.p99, ref.p99),
+    q(ours.p999, ref.p999),
+    q(ours.cpuUsPerDecision, ref.cpuUsPerDecision),
+    q(ours.peakRssMiB, ref.peakRssMiB),
+    q(ours.redisCommandsPerDecision, ref.redisCommandsPerDecision),
+    q(ours.redisCpuUsPerDecision, ref.redisCpuUsPerDecision),
+    '',
+  ];
+}
+
+/** Prints the side-by-side table (Markdown), the ratios, the ceiling, the host load and the targets. */
+export function printTable(results: readonly CaseResult[], verdicts: readonly TargetVerdict[], ctx: BenchContext): void {
+  const lines: string[][] = [];
+  for (const r of results) {
+    for (const side of ['reference', 'ours', 'noop'] as const) {
+      const s = r.sides[side];
+      if (s !== undefined) lines.push(sideCells(r, side, s));
+    }
+    const ratio = ratioCells(r);
+    if (ratio !== undefined) lines.push(ratio);
+  }
+  const widths = HEADER.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
   const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  console.log(`ShouldRateLimit, ghz concurrency ${ctx.concurrency}, ${ctx.requests} calls per case, 1 connection, Redis on loopback`);
-  console.log(fmt(header));
+  console.log(`\n$ ${ctx.command}`);
+  console.log(`ShouldRateLimit under ghz (1 connection, --cpus 1), one Redis on loopback, one quota file (envoyproxy/ratelimit YAML); reference ${ctx.referenceVersion}.`);
+  console.log(`Medians of ${ctx.runs} alternating run(s) per side; every run on a freshly started server; saturated cases ${ctx.saturatedRequests} calls, paced cases ${ctx.pacedSeconds} s.`);
+  console.log(fmt(HEADER));
   console.log(fmt(widths.map((w) => '-'.repeat(w))));
   for (const l of lines) console.log(fmt(l));
-  console.log('decisions/s: ShouldRateLimit calls answered OK per second; Redis columns: per counted descriptor (5 per call in the multi-descriptor case).');
+  console.log('A decision is one ShouldRateLimit call answered OK (5 descriptors in the multi-descriptor case). CPU: the server process only (/proc/<pid>/stat), not ghz.');
+  console.log('Redis cmds: total_commands_processed (a script call is one command); Redis CPU: used_cpu_user + used_cpu_sys; both INFO deltas around the measured calls.');
   console.log(`Redis ceiling (redis-benchmark -P 16 INCRBY): ${ctx.redisCeiling.toFixed(0)} commands/s`);
-  console.log(`Host: ${cpus} CPUs, 1-min load average ${ctx.load[0].toFixed(2)} at start, ${ctx.load[1].toFixed(2)} at end`);
-  console.log(`Targets: ≥${TARGETS.minOfNoop * 100}% of no-op on hot key and many keys; p99 ≤ ${TARGETS.maxP99Ms} ms; hot-key Redis cmds/decision well below ${TARGETS.maxHotKeyCommandsPerDecision}`);
+  console.log(`Host: ${availableParallelism()} CPUs; uptime at start: ${ctx.uptime[0]}; at end: ${ctx.uptime[1]}`);
+  console.log('\nTargets (issue 11):');
+  for (const v of verdicts) console.log(`- [${v.met ? 'met' : 'NOT met'}] ${v.target}: ${v.evidence}`);
+  console.log(`${verdicts.filter((v) => v.met).length} of ${verdicts.length} met.`);
 }

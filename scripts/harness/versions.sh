@@ -17,3 +17,6 @@ ISTIO_VERSION=1.31-dev-eed52ebb66ad
 # That commit requires pre-release pseudo-versions of these modules, which the proxy also refuses;
 # the build replaces each with the nearest release it serves (the API is additive across them).
 ISTIO_REPLACES="istio.io/api=istio.io/api@v1.31.1 istio.io/client-go=istio.io/client-go@v1.31.1 github.com/envoyproxy/go-control-plane/envoy=github.com/envoyproxy/go-control-plane/envoy@v1.39.0 github.com/envoyproxy/go-control-plane/contrib=github.com/envoyproxy/go-control-plane/contrib@v1.36.1-0.20260729145720-a2d8c7492908"
+# envoyproxy/ratelimit (the reference RLS, benchmarked side by side): no tags past v1.4.0 on the
+# proxy; the pseudo-version below is the main-branch commit the proxy serves.
+RATELIMIT_MODULE_VERSION=v1.4.1-0.20260122083618-3fb702589d36
