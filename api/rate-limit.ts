@@ -4,6 +4,8 @@ import { API_VERSION, condition, duration, generatedRef, objectMeta } from './me
 export const UNITS = ['SECOND', 'MINUTE', 'HOUR', 'DAY'] as const;
 export type Unit = (typeof UNITS)[number];
 export const MAX_STAGE = 10;
+export const ALGORITHMS = ['fixedWindow', 'tokenBucket', 'slidingWindow'] as const;
+export type Algorithm = (typeof ALGORITHMS)[number];
 
 export const headerMatch = z
   .object({
@@ -72,8 +74,12 @@ export const rateLimitSpec = z
     shadow: z.boolean().optional(),
     /** When the rate-limit service cannot answer: `allow` (default) or `deny`. */
     failureMode: z.enum(['allow', 'deny']).optional(),
-    /** Counting algorithm in the rate-limit service (global mode): epoch-aligned fixed window (default) or token bucket. */
-    algorithm: z.enum(['fixedWindow', 'tokenBucket']).optional(),
+    /**
+     * Counting algorithm in the rate-limit service (global mode): epoch-aligned fixed window
+     * (default), token bucket (GCRA), or sliding window (the sliding-window counter of
+     * core/limits/sliding-window.ts: the previous fixed window weighted by its share still inside).
+     */
+    algorithm: z.enum(ALGORITHMS).optional(),
     /** Rate-limit service domain (default `switchyard`). */
     domain: z.string().min(1).max(128).regex(/^[A-Za-z0-9_.-]+$/, 'must be letters, digits, _ . or -').optional(),
     /** Time Envoy waits for the rate-limit service (default 20ms, Envoy's own default). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeKeyPart, fixedWindowKey, tokenBucketKey } from './counter-key.ts';
+import { escapeKeyPart, fixedWindowKey, slidingWindowKey, tokenBucketKey } from './counter-key.ts';
 
 describe('counter keys', () => {
   const page = [
@@ -11,6 +11,7 @@ describe('counter keys', () => {
       'sy_switchyard_switchyard%5Fratelimit_sm-verify.page-show_header%5Fmatch_:path%20==%20/Page.Show_1700000000',
     );
     expect(tokenBucketKey('', 'edge', [{ key: 'k', value: 'v' }])).toBe('edge_k_v_gcra');
+    expect(slidingWindowKey('', 'edge', [{ key: 'k', value: 'v' }])).toBe('edge_k_v_sliding');
   });
   it.each<[string, string, string]>([
     ['separator', 'a_b', 'a%5Fb'],

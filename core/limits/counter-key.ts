@@ -13,8 +13,9 @@ const KEY_SAFE = /[A-Za-z0-9.\-:/=]/;
 /** A field made only of KEY_SAFE characters (most are): kept whole, without a per-character walk. */
 const ALL_KEY_SAFE = /^[A-Za-z0-9.\-:/=]*$/;
 
-/** Suffix of token-bucket keys; never a window start (those are digits), so the two cannot meet. */
+/** Suffixes of token-bucket and sliding-window keys; never a window start (those are digits), so none can meet. */
 const TOKEN_BUCKET_SUFFIX = 'gcra';
+const SLIDING_WINDOW_SUFFIX = 'sliding';
 
 /**
  * Escapes one key field injectively: ASCII outside KEY_SAFE becomes `%XX`, any other UTF-16 code
@@ -60,4 +61,9 @@ export function fixedWindowKey(prefix: string, domain: string, entries: readonly
 /** The token-bucket state key: like the fixed-window key, with `gcra` in place of the window start. */
 export function tokenBucketKey(prefix: string, domain: string, entries: readonly KeyEntry[]): string {
   return `${prefix}${descriptorPart(domain, entries)}_${TOKEN_BUCKET_SUFFIX}`;
+}
+
+/** The sliding-window state key: like the fixed-window key, with `sliding` in place of the window start. */
+export function slidingWindowKey(prefix: string, domain: string, entries: readonly KeyEntry[]): string {
+  return `${prefix}${descriptorPart(domain, entries)}_${SLIDING_WINDOW_SUFFIX}`;
 }

@@ -1,4 +1,4 @@
-import type { RateLimit, Unit } from '../../api/rate-limit.ts';
+import type { Algorithm, RateLimit, Unit } from '../../api/rate-limit.ts';
 import { rateLimitDescriptor, type DescriptorEntry } from './descriptor.ts';
 import { RateLimitRenderError } from './render-error.ts';
 import { validateRateLimit } from './validate-rate-limit.ts';
@@ -14,7 +14,7 @@ export interface QuotaEntry {
   unit: Unit;
   /** Count and report, always answer OK. */
   shadow: boolean;
-  algorithm: 'fixedWindow' | 'tokenBucket';
+  algorithm: Algorithm;
   /** How to answer when counters cannot be reached. */
   failureMode: 'allow' | 'deny';
 }

@@ -84,6 +84,12 @@ const cases: [string, RateLimit, string, string][] = [
     'spec.algorithm: mode local always uses Envoy\'s token bucket (got "fixedWindow")',
   ],
   [
+    'sliding window in local mode',
+    rateLimitOf({ ...SEED_SPEC, mode: 'local', algorithm: 'slidingWindow' }),
+    'spec.algorithm',
+    'spec.algorithm: mode local always uses Envoy\'s token bucket (got "slidingWindow")',
+  ],
+  [
     'header regex RE2 refuses (lookahead)',
     rateLimitOf({ ...SEED_SPEC, match: { headers: [{ key: ':path', matchType: 'regex', value: '/api(?=/v1)' }] } }),
     'spec.match.headers[0].value',

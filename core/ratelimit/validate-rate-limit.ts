@@ -33,8 +33,8 @@ export function validateRateLimit(rl: RateLimit): void {
         throw new RateLimitRenderError(`spec.${field}`, `is only used in mode global, mode local counts in each pod's Envoy (got "${value}")`);
       }
     }
-    if (rl.spec.algorithm === 'fixedWindow') {
-      throw new RateLimitRenderError('spec.algorithm', 'mode local always uses Envoy\'s token bucket (got "fixedWindow")');
+    if (rl.spec.algorithm !== undefined && rl.spec.algorithm !== 'tokenBucket') {
+      throw new RateLimitRenderError('spec.algorithm', `mode local always uses Envoy's token bucket (got "${rl.spec.algorithm}")`);
     }
   }
   rateLimitTarget(rl);

@@ -31,7 +31,7 @@ export function coalesce<W extends Waiting>(waiting: readonly W[]): Group<W>[] {
   const out: Group<W>[] = [];
   for (const w of waiting) {
     const p = w.plan;
-    const id = `${p.kind}\u0000${p.key}\u0000${p.limit}\u0000${p.kind === 'gcra' ? `${p.unitMs}\u0000${w.nowMs}` : ''}`;
+    const id = `${p.kind}\u0000${p.key}\u0000${p.limit}\u0000${clockPart(p, w.nowMs)}`;
     let group = groups.get(id);
     if (group === undefined || group.members.length >= MAX_HITS_PER_CALL) {
       group = { plan: p, nowMs: w.nowMs, members: [] };
@@ -42,4 +42,11 @@ export function coalesce<W extends Waiting>(waiting: readonly W[]): Group<W>[] {
     group.nowMs = Math.min(group.nowMs, w.nowMs);
   }
   return out;
+}
+
+/** What else must agree for two hits on one key to share a script call. */
+function clockPart(p: HitPlan, nowMs: number): string {
+  if (p.kind === 'gcra') return `${p.unitMs}\u0000${nowMs}`;
+  if (p.kind === 'sliding') return `${p.position.previousStartMs}\u0000${p.position.window.startMs}\u0000${p.position.weight}`;
+  return '';
 }

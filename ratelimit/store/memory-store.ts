@@ -1,6 +1,7 @@
 import { countWindow, decideWindow } from '../../core/limits/fixed-window.ts';
 import { decideGcra, gcra, type Tat } from '../../core/limits/gcra.ts';
 import type { HitRequest, HitResult } from '../../core/limits/hit.ts';
+import { countSliding, decideSliding, slidingCounts, slidingStored, type SlidingState } from '../../core/limits/sliding-window.ts';
 import type { CounterStore } from './counter-store.ts';
 import { planHit, type HitPlan } from './hit-plan.ts';
 
@@ -33,7 +34,7 @@ export interface MemoryStoreOptions {
 }
 
 interface Slot {
-  value: number | Tat;
+  value: number | Tat | SlidingState;
   expiresAtMs: number;
 }
 
@@ -94,10 +95,22 @@ export class MemoryStore implements CounterStore {
       if (counted.count > 0) this.#store(plan.key, { value: counted.count, expiresAtMs: plan.window.endMs }, nowMs);
       return decideWindow(plan.limit, counted.after[0] ?? 0, plan.window, nowMs);
     }
-    const result = gcra(typeof live === 'object' ? live : undefined, nowMs, plan.limit, plan.unitMs, plan.hits);
+    if (plan.kind === 'sliding') return this.#applySliding(plan, typeof live === 'object' && 'previous' in live ? live : undefined, nowMs);
+    const result = gcra(typeof live === 'object' && 'frac' in live ? live : undefined, nowMs, plan.limit, plan.unitMs, plan.hits);
     // The bucket is full again (and the state worthless) once TAT has passed.
     this.#store(plan.key, { value: result.tat, expiresAtMs: result.tat.ms + 1 }, nowMs);
     return decideGcra(result, nowMs, plan.limit, plan.unitMs);
+  }
+
+  #applySliding(plan: Extract<HitPlan, { kind: 'sliding' }>, stored: SlidingState | undefined, nowMs: number): HitResult {
+    const counts = slidingCounts(stored, plan.position);
+    const counted = countSliding(counts, [plan.hits], plan.limit, plan.position.weight, this.#stopCounting);
+    if (counted.current !== counts.current) {
+      const value = slidingStored(stored, plan.position, { previous: counts.previous, current: counted.current });
+      // Needed until the window after the current one ends, when its count stops weighing.
+      this.#store(plan.key, { value, expiresAtMs: plan.position.nextEndMs }, nowMs);
+    }
+    return decideSliding(plan.limit, counted.after[0] ?? 0, plan.hits, counts, plan.position, nowMs);
   }
 
   #store(key: string, slot: Slot, nowMs: number): void {

@@ -1,6 +1,7 @@
 import { countWindow, decideWindow } from '../../core/limits/fixed-window.ts';
 import { decideGcra, gcra, type Tat } from '../../core/limits/gcra.ts';
 import type { HitResult } from '../../core/limits/hit.ts';
+import { countSliding, decideSliding, type SlidingState } from '../../core/limits/sliding-window.ts';
 import type { HitPlan } from './hit-plan.ts';
 
 /**
@@ -12,9 +13,11 @@ const MAX_ENTRIES = 100_000;
 /** Expired entries are dropped at most this often (callers' clock), keeping memory bounded. */
 const SWEEP_INTERVAL_MS = 1_000;
 
+type Floor = number | Tat | SlidingState;
+
 interface Known {
-  /** A lower bound of the key's value in Redis: a window count, or a stored TAT. */
-  floor: number | Tat;
+  /** A lower bound of the key's value in Redis: a window count, a stored TAT, or sliding counts. */
+  floor: Floor;
   expiresAtMs: number;
 }
 
@@ -22,7 +25,9 @@ interface Known {
  * Remembers what Redis said about keys at their limit, so that further hits that certainly do
  * not fit are answered locally, without a Redis call. Exact, also with other replicas counting:
  * within a window a counter only grows, and a TAT only moves forward, so a remembered value is a
- * lower bound, and "over even at the lower bound" means over. Hits that might fit go to Redis.
+ * lower bound, and "over even at the lower bound" means over. A sliding window's estimate grows
+ * with both its counts (the previous window's too, which a replica whose clock is behind may still
+ * be counting into), and is recomputed with the weight of each hit's own instant. Hits that might fit go to Redis.
  * Only valid when rejected hits need not be counted (GCRA always; fixed window with
  * stopCountingOverLimit) — the caller decides whether to use it.
  */
@@ -38,7 +43,11 @@ export class OverLimitCache {
       const after = countWindow(known.floor, [plan.hits], plan.limit, true).after[0] ?? 0;
       return after > plan.limit ? decideWindow(plan.limit, after, plan.window, nowMs) : undefined;
     }
-    if (plan.kind === 'gcra' && typeof known.floor === 'object') {
+    if (plan.kind === 'sliding' && isSliding(known.floor) && known.floor.startMs === plan.position.window.startMs) {
+      const after = countSliding(known.floor, [plan.hits], plan.limit, plan.position.weight, true).after[0] ?? 0;
+      return after > plan.limit ? decideSliding(plan.limit, after, plan.hits, known.floor, plan.position, nowMs) : undefined;
+    }
+    if (plan.kind === 'gcra' && typeof known.floor === 'object' && !isSliding(known.floor)) {
       const result = gcra(known.floor, nowMs, plan.limit, plan.unitMs, plan.hits);
       return result.allowed ? undefined : decideGcra(result, nowMs, plan.limit, plan.unitMs);
     }
@@ -51,9 +60,9 @@ export class OverLimitCache {
   }
 
   /** Records a value Redis reported for a key (worth it when the key is at its limit or known already). */
-  remember(plan: HitPlan, floor: number | Tat, nowMs: number): void {
+  remember(plan: HitPlan, floor: Floor, nowMs: number): void {
     this.#sweep(nowMs);
-    const expiresAtMs = plan.kind === 'window' ? plan.window.endMs : (floor as Tat).ms + 1;
+    const expiresAtMs = plan.kind === 'window' ? plan.window.endMs : plan.kind === 'sliding' ? plan.position.window.endMs : (floor as Tat).ms + 1;
     if (!this.#known.has(plan.key) && this.#known.size >= MAX_ENTRIES) return;
     const previous = this.#known.get(plan.key);
     // Replies of concurrent batches may arrive out of order; keep the larger lower bound.
@@ -72,7 +81,15 @@ export class OverLimitCache {
   }
 }
 
-function isHigher(a: number | Tat, b: number | Tat): boolean {
+function isSliding(floor: Floor): floor is SlidingState {
+  return typeof floor === 'object' && 'previous' in floor;
+}
+
+function isHigher(a: Floor, b: Floor): boolean {
   if (typeof a === 'number' || typeof b === 'number') return typeof a === 'number' && typeof b === 'number' ? a > b : true;
+  if (isSliding(a) || isSliding(b)) {
+    if (!isSliding(a) || !isSliding(b)) return true;
+    return a.startMs > b.startMs || (a.startMs === b.startMs && (a.current > b.current || a.previous > b.previous));
+  }
   return a.ms > b.ms || (a.ms === b.ms && a.frac * b.limit > b.frac * a.limit);
 }

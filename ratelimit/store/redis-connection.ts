@@ -1,5 +1,5 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
-import { GCRA_HIT, GCRA_HIT_LUA, WINDOW_HIT, WINDOW_HIT_LUA } from './redis-scripts.ts';
+import { GCRA_HIT, GCRA_HIT_LUA, SLIDING_HIT, SLIDING_HIT_LUA, WINDOW_HIT, WINDOW_HIT_LUA } from './redis-scripts.ts';
 
 /** host:port of one Redis server or Sentinel. */
 export interface RedisEndpoint {
@@ -53,6 +53,7 @@ function safeOptions(options: RedisConnectionOptions): RedisOptions {
     scripts: {
       [WINDOW_HIT]: { lua: WINDOW_HIT_LUA, numberOfKeys: 1 },
       [GCRA_HIT]: { lua: GCRA_HIT_LUA, numberOfKeys: 1 },
+      [SLIDING_HIT]: { lua: SLIDING_HIT_LUA, numberOfKeys: 1 },
     },
   };
 }

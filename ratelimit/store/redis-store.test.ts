@@ -47,7 +47,7 @@ describe('RedisStore against a real Redis', () => {
     expect(store.stats()).toEqual({ redisCommands: 1, redisRoundTrips: 1, coalescedHits: 499, overLimitCacheHits: 0, errors: 0 });
   });
 
-  it.each<[QuotaEntry['algorithm']]>([['fixedWindow'], ['tokenBucket']])('%s: two replicas sharing Redis admit exactly 137 together', async (algorithm) => {
+  it.each<[QuotaEntry['algorithm']]>([['fixedWindow'], ['tokenBucket'], ['slidingWindow']])('%s: two replicas sharing Redis admit exactly 137 together', async (algorithm) => {
     const prefix = `shared${algorithm}_`;
     const [a, b] = [await storeOf({}, prefix), await storeOf({}, prefix)];
     const request = hitOf(quota({ algorithm, unit: 'MINUTE' }));
@@ -129,6 +129,8 @@ describe('RedisStore against a real Redis', () => {
     ['fixedWindow', true],
     ['fixedWindow', false],
     ['tokenBucket', true],
+    ['slidingWindow', true],
+    ['slidingWindow', false],
   ])('%s (stop counting: %s) decides exactly like the in-memory store, step by step', async (algorithm, stopCountingOverLimit) => {
     const redisStore = await storeOf({ stopCountingOverLimit });
     const memory = new MemoryStore({ stopCountingOverLimit });
@@ -162,5 +164,32 @@ describe('RedisStore against a real Redis', () => {
     const ttl = await admin.pttl('tb_switchyard_k_v_gcra');
     expect(ttl).toBeGreaterThan(900);
     expect(ttl).toBeLessThanOrEqual(1_001);
+  });
+
+  it('keeps a sliding window as one key holding both counts, with a TTL until the next window ends', async () => {
+    const store = await storeOf({}, 'sw_');
+    const entry = quota({ algorithm: 'slidingWindow', requestsPerUnit: 4, entries: [{ key: 'k', value: 'v' }] });
+    expect(codes(await concurrent(store, 3, hitOf(entry), NOW + 500))).toEqual({ OK: 3 });
+    // A quarter into the next second: 3 × 3/4 rounds up to 3, one hit left.
+    expect(codes(await concurrent(store, 3, hitOf(entry), NOW + 1_250))).toEqual({ OK: 1, OVER_LIMIT: 2 });
+    expect(await admin.keys('sw_*')).toEqual(['sw_switchyard_k_v_sliding']);
+    expect(await admin.get('sw_switchyard_k_v_sliding')).toBe(`${NOW + 1_000}:1:3`);
+    const ttl = await admin.pttl('sw_switchyard_k_v_sliding');
+    // Until the end of the second after (NOW + 3000) plus 2 s of slack, from NOW + 1250.
+    expect(ttl).toBeGreaterThan(3_500);
+    expect(ttl).toBeLessThanOrEqual(3_750);
+  });
+
+  it('a replica whose clock is behind counts into the state a replica ahead wrote, keeping its window', async () => {
+    const [ahead, behind] = [await storeOf({}, 'skew_'), await storeOf({}, 'skew_')];
+    const entry = quota({ algorithm: 'slidingWindow', requestsPerUnit: 10, entries: [{ key: 'k', value: 'v' }] });
+    await concurrent(ahead, 4, hitOf(entry), NOW - 100);
+    await concurrent(ahead, 2, hitOf(entry), NOW + 5);
+    expect(await admin.get('skew_switchyard_k_v_sliding')).toBe(`${NOW}:2:4`);
+    // 10 ms behind, still in the previous second: its window holds 4 of 10.
+    expect(codes(await concurrent(behind, 8, hitOf(entry), NOW - 5))).toEqual({ OK: 6, OVER_LIMIT: 2 });
+    expect(await admin.get('skew_switchyard_k_v_sliding')).toBe(`${NOW}:2:10`);
+    // The replica ahead now sees the previous second full: ceil(10 × 0.995) + 2 = 12 > 10.
+    expect(codes(await ahead.hit([hitOf(entry)], NOW + 5, DEADLINE_MS))).toEqual({ OVER_LIMIT: 1 });
   });
 });

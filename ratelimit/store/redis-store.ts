@@ -7,7 +7,7 @@ import { planHit } from './hit-plan.ts';
 import { OverLimitCache } from './over-limit-cache.ts';
 import { createRedisClient, type RedisConnectionOptions } from './redis-connection.ts';
 import { decideReply, scriptArgs } from './redis-replies.ts';
-import { GCRA_HIT, WINDOW_HIT } from './redis-scripts.ts';
+import { GCRA_HIT, SLIDING_HIT, WINDOW_HIT } from './redis-scripts.ts';
 
 /**
  * How long a window counter outlives its window. Replicas' clocks differ by a little; a replica
@@ -48,7 +48,9 @@ interface Pending extends Waiting {
   reject: (err: Error) => void;
 }
 
-type ScriptSender = Record<typeof WINDOW_HIT | typeof GCRA_HIT, (key: string, ...args: (string | number)[]) => unknown>;
+type ScriptSender = Record<typeof WINDOW_HIT | typeof GCRA_HIT | typeof SLIDING_HIT, (key: string, ...args: (string | number)[]) => unknown>;
+
+const SCRIPTS = { window: WINDOW_HIT, gcra: GCRA_HIT, sliding: SLIDING_HIT } as const;
 
 /**
  * Counters in Redis (standalone, Sentinel or Cluster). Hits of one event-loop tick are batched:
@@ -147,8 +149,7 @@ export class RedisStore implements CounterStore {
   #send(groups: Group<Pending>[]): Promise<[Error | null, unknown][]> {
     const call = (target: ScriptSender, g: Group<Pending>): unknown => {
       const hits = g.members.map((m) => m.plan.hits);
-      const script = g.plan.kind === 'window' ? WINDOW_HIT : GCRA_HIT;
-      return target[script](g.plan.key, ...scriptArgs(g.plan, hits, g.nowMs, !this.#stopCounting, KEY_TTL_SLACK_MS));
+      return target[SCRIPTS[g.plan.kind]](g.plan.key, ...scriptArgs(g.plan, hits, g.nowMs, !this.#stopCounting, KEY_TTL_SLACK_MS));
     };
     this.#stats.redisCommands += groups.length;
     if (this.#client.isCluster) {
