@@ -12,7 +12,9 @@ import { tailLog, type ManagedProcess } from './managed-process.ts';
 import { startIstiod } from './istiod.ts';
 import { proxyBootstrap } from './mesh-proxy.ts';
 import { freeLoopbackPort } from './readiness.ts';
-import { startVersionBackend, type VersionBackend } from './version-backend.ts';
+import { startMeshPrometheus } from './mesh-prometheus.ts';
+import type { PrometheusInstance } from './prometheus.ts';
+import { startVersionBackend, type IstioWorkloadIdentity, type VersionBackend } from './version-backend.ts';
 
 /** The gateway listener appears after the first LDS push that carries the Gateway. */
 const GATEWAY_READY_TIMEOUT_MS = 60_000;
@@ -52,6 +54,11 @@ export interface LiveMeshOptions {
    * 127.0.0.2:<port> by a Sidecar resource (captureMode NONE): there is no iptables capture here.
    */
   clientLabels?: Record<string, string>;
+  /**
+   * Also run a real Prometheus scraping the proxies' admin `/stats/prometheus` (job `envoy`) and
+   * every backend's Istio standard metrics (job `istio`) every `scrapeIntervalMs`.
+   */
+  prometheus?: { scrapeIntervalMs: number };
 }
 
 /** A sidecar-style client proxy: send requests to `address:port` with `Host: <host>`. */
@@ -74,6 +81,10 @@ export interface LiveMesh {
   gatewayRef: string;
   /** The sidecar-style client proxy, when `clientLabels` was given. */
   client: ClientProxy | undefined;
+  /** Each workload's backend by WorkloadSpec name: its fault knob, request count, Istio metrics address. */
+  backends: ReadonlyMap<string, VersionBackend>;
+  /** The Prometheus scraping the mesh, when `prometheus` was given. */
+  prometheus: PrometheusInstance | undefined;
   /** The gateway's access log (JSON lines with response code and Envoy response flags). */
   accessLogPath: string;
   /**
@@ -111,9 +122,11 @@ export async function startLiveMesh(opts: LiveMeshOptions): Promise<LiveMesh> {
     await applyObjects(kubeClient, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: opts.namespace } }], FIELD_MANAGER);
     await applyObjects(kubeClient, meshObjects(opts, gatewayPort), FIELD_MANAGER);
     if (opts.clientLabels) await applyObjects(kubeClient, clientObjects(opts), FIELD_MANAGER);
+    const backends = new Map<string, VersionBackend>();
     for (const [i, w] of opts.workloads.entries()) {
-      const backend = await startVersionBackend(backendAddress(i), w.name);
+      const backend = await startVersionBackend(backendAddress(i), w.name, { istio: istioIdentity(opts, w) });
       started.push(backend);
+      backends.set(w.name, backend);
       await applyObjects(kubeClient, [workloadEntry(opts.namespace, w, backend)], FIELD_MANAGER);
     }
     const istiod = await startIstiod({
@@ -137,6 +150,12 @@ export async function startLiveMesh(opts: LiveMeshOptions): Promise<LiveMesh> {
       await waitForListener(envoy, opts.port, istiod);
       client = { envoy, address: CLIENT_ADDRESS, port: opts.port };
     }
+    let prometheus: PrometheusInstance | undefined;
+    if (opts.prometheus) {
+      const proxies = [gateway, ...(client ? [client.envoy] : [])];
+      prometheus = await startMeshPrometheus({ dataDir: join(logDir, 'prometheus'), scrapeIntervalMs: opts.prometheus.scrapeIntervalMs, proxies, backends: [...backends.values()] });
+      started.push(prometheus);
+    }
     return {
       istiodDebugUrl: `http://127.0.0.1:${monitoringPort}`,
       gateway,
@@ -144,6 +163,8 @@ export async function startLiveMesh(opts: LiveMeshOptions): Promise<LiveMesh> {
       gatewaySyncId: `${GATEWAY_NAME}.${opts.namespace}`,
       gatewayRef: `${opts.namespace}/${GATEWAY_NAME}`,
       client,
+      backends,
+      prometheus,
       accessLogPath,
       rejections: () => rejections(gateway, `http://127.0.0.1:${monitoringPort}`),
       stop: stopAll,
@@ -208,6 +229,19 @@ function meshObjects(opts: LiveMeshOptions, gatewayPort: number): KubeObject[] {
       },
     },
   ];
+}
+
+/** What a destination sidecar in front of the workload would report; the callers here are the gateway (or the client proxy). */
+function istioIdentity(opts: LiveMeshOptions, w: WorkloadSpec): IstioWorkloadIdentity {
+  return {
+    workload: w.name,
+    namespace: opts.namespace,
+    serviceHost: opts.host,
+    serviceName: opts.host.split('.')[0] ?? opts.host,
+    app: w.labels.app ?? opts.selector.app ?? 'unknown',
+    version: w.labels.version ?? 'unknown',
+    source: { workload: GATEWAY_NAME, namespace: opts.namespace },
+  };
 }
 
 function workloadEntry(namespace: string, spec: WorkloadSpec, backend: VersionBackend): KubeObject {

