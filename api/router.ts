@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { API_VERSION, DNS_LABEL, condition, duration, freeForm, generatedRef, objectMeta, stringMatch } from './meta.ts';
+import { progression, progressionStatus } from './progression.ts';
 
 /** Bounds keep CEL cost estimates finite and YAML reviewable. */
 export const MAX_SUBSETS = 32;
@@ -92,6 +93,11 @@ export const routerSpec = z
     ownService: z.boolean().optional(),
     /** Take over an existing VirtualService/DestinationRule/Service of the same name. */
     adopt: z.boolean().optional(),
+    /**
+     * Walk the default branch's weights to the declared ones by steps, with analysis on
+     * Prometheus between steps and automatic rollback (absent: weight edits apply at once).
+     */
+    progression: progression.optional(),
   })
   .superRefine((spec, ctx) => {
     const seen = new Set<string>();
@@ -156,6 +162,8 @@ export const routerStatus = z.object({
     })
     .optional(),
   generated: z.array(generatedRef).optional(),
+  /** The canary walk, when `spec.progression` is set. */
+  progression: progressionStatus.optional(),
 });
 export type RouterStatus = z.infer<typeof routerStatus>;
 

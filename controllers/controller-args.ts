@@ -10,7 +10,7 @@ const DEFAULT_SETTLE_DELAY = '5s';
 const EMBEDDED_SETTLE_DELAY = '1s';
 
 export const CONTROLLER_USAGE =
-  'usage: [--kubeconfig PATH] [--namespace NS] [--settle-delay 5s] [--http-port 8090] [--no-leader-election] [--resync-period 10m] [--embedded] [--exit-when-ready] [--istiod-debug-url URL[,URL]] [--istiod-token-file PATH]';
+  'usage: [--kubeconfig PATH] [--namespace NS] [--settle-delay 5s] [--http-port 8090] [--no-leader-election] [--resync-period 10m] [--embedded] [--exit-when-ready] [--istiod-debug-url URL[,URL]] [--istiod-token-file PATH] [--prometheus-url URL]';
 
 /** The controller process's flags, validated. */
 export interface ControllerArgs {
@@ -26,6 +26,8 @@ export interface ControllerArgs {
   istiodUrls: string[];
   /** Reads the bearer token for istiod per request (a projected token rotates). */
   istiodToken?: () => string;
+  /** Prometheus the canary walks' analysis asks (a Router's `spec.progression.prometheus.url` wins). */
+  prometheusUrl?: string;
 }
 
 /** A flag's value broke its rule; the message names the flag, the rule and the value. */
@@ -55,6 +57,7 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
         'exit-when-ready': { type: 'boolean', default: false },
         'istiod-debug-url': { type: 'string' },
         'istiod-token-file': { type: 'string' },
+        'prometheus-url': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -79,6 +82,8 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
   if (badUrl !== undefined) throw new UsageError(`--istiod-debug-url must be http(s)://host:port (got ${badUrl})`);
   const tokenFile = values['istiod-token-file'];
   if (tokenFile !== undefined && !existsSync(tokenFile)) throw new UsageError(`--istiod-token-file ${tokenFile} does not exist`);
+  const prometheusUrl = values['prometheus-url']?.trim().replace(/\/+$/, '');
+  if (prometheusUrl !== undefined && !/^https?:\/\/[^/]+/.test(prometheusUrl)) throw new UsageError(`--prometheus-url must be http(s)://host:port (got ${prometheusUrl})`);
   return {
     kubeconfig: values.kubeconfig,
     namespace: values.namespace,
@@ -90,5 +95,6 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
     httpPort,
     istiodUrls,
     istiodToken: tokenFile === undefined ? undefined : () => readFileSync(tokenFile, 'utf8').trim(),
+    ...(prometheusUrl === undefined ? {} : { prometheusUrl }),
   };
 }

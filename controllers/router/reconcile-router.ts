@@ -16,6 +16,11 @@ import { processRejections, type ServerRejections } from './server-rejections.ts
 import { takeFirstStep } from './take-step.ts';
 import { ConfirmedSteps } from './verify/confirmed-steps.ts';
 import type { PropagationVerifier } from './verify/istiod-verifier.ts';
+import type { ProgressionMetrics } from '../progression/progression-metrics.ts';
+import { queryPrometheus } from '../progression/prometheus-query.ts';
+import type { QueryFn } from '../progression/walk-analysis.ts';
+import { WalkMemory } from '../progression/walk-memory.ts';
+import { beginWalk, walkOnLive, type WalkOptions } from './walk-round.ts';
 
 export interface RouterReconcilerOptions {
   /** Settle delay after each step for Routers without `spec.propagation.settleDelay` (default 5000 ms). */
@@ -26,6 +31,11 @@ export interface RouterReconcilerOptions {
   verifier?: PropagationVerifier;
   /** What the API server refused, shared with the IstioFilter reconcile (default: the process's one). */
   rejections?: ServerRejections;
+  /** Prometheus for the analysis of Routers with `spec.progression` (their `prometheus.url` wins). */
+  prometheusUrl?: string;
+  /** Runs the analysis queries (default: Prometheus's HTTP API). */
+  query?: QueryFn;
+  progressionMetrics?: ProgressionMetrics;
 }
 
 const DONE: ReconcileResult = { kind: 'done' };
@@ -57,26 +67,32 @@ export function routerReconciler(options: RouterReconcilerOptions = {}): Reconci
   };
   const confirmed = new ConfirmedSteps();
   const rejections = options.rejections ?? processRejections;
+  const walkOptions: WalkOptions = { memory: new WalkMemory(), prometheusUrl: options.prometheusUrl, query: options.query ?? queryPrometheus, metrics: options.progressionMetrics };
   return async (key, ctx) => {
     const object = ctx.cache.get(ROUTER, key);
     if (!object || object.metadata.deletionTimestamp !== undefined) {
       confirmed.forget(key);
+      walkOptions.memory.forget(key);
       rejections.forget(key);
       return DONE;
     }
     const previous = routerStatus.safeParse(object.status ?? {});
-    const input: StatusInput = { generation: object.metadata.generation, previous: previous.success ? previous.data : undefined, now: ctx.now() };
+    const cached = previous.success ? previous.data : undefined;
+    const input: StatusInput = { generation: object.metadata.generation, previous: cached, now: ctx.now(), progression: cached?.progression };
     const parsed = routerSchema.safeParse(object);
     if (!parsed.success) return invalid(ctx, key, object, input, specProblemOf(parsed.error, object).message);
     const filterObjects = ctx.cache.list(ISTIO_FILTER, key.namespace);
     let routing: CheckedRouting;
+    let walked: ReturnType<typeof beginWalk>;
     try {
-      routing = routingWithRejections(parsed.data, filterObjects, input.now, rejections.filters(object));
+      walked = beginWalk(key, ctx, object, parsed.data, cached?.progression, walkOptions);
+      input.progression = walked.walk?.state;
+      routing = routingWithRejections(walked.router, filterObjects, input.now, rejections.filters(object));
     } catch (err) {
       if (err instanceof RenderError) return invalid(ctx, key, object, input, err.message);
       throw err;
     }
-    const round: Round = { key, ctx, object, router: parsed.data, routing, filterObjects, input, defaults, verifier: options.verifier, confirmed, rejections };
+    const round: Round = { key, ctx, object, router: walked.router, walk: walked.walk, routing, filterObjects, input, defaults, verifier: options.verifier, confirmed, rejections };
     try {
       return await converge(round);
     } catch (err) {
@@ -109,6 +125,7 @@ async function converge(round: Round): Promise<ReconcileResult> {
   if (refused) return refused;
   if (plan.steps.length > 0) return takeFirstStep(round, plan.steps, live);
   round.rejections.settle(round.object);
+  if (round.walk) return walkOnLive(round, round.walk);
   await ctx.updateStatus(ROUTER, key, readyStatus(input, renderedRouter(round), routing.results));
   const expiry = expiryRequeueMs(routing.filters, input.now);
   return expiry === undefined ? DONE : { kind: 'requeueAfter', ms: expiry };

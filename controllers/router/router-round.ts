@@ -6,6 +6,7 @@ import type { CheckedRouting } from './routing-with-rejections.ts';
 import type { RenderedRouter, StatusInput } from './router-status.ts';
 import type { ServerRejections } from './server-rejections.ts';
 import type { ConfirmedSteps } from './verify/confirmed-steps.ts';
+import type { Walk } from './walk-round.ts';
 import type { PropagationVerifier } from './verify/istiod-verifier.ts';
 
 /** One reconcile's view of its Router. */
@@ -13,7 +14,10 @@ export interface Round {
   key: ObjectKey;
   ctx: ReconcileContext;
   object: KubeObject;
+  /** The Router as rendered this round: as declared, or at its walk's current step. */
   router: Router;
+  /** The canary walk, when `spec.progression` is set. */
+  walk: Walk | undefined;
   /** The Router's routing, less the filters the API server refused. */
   routing: CheckedRouting;
   /** The cached IstioFilters of the Router's namespace the routing was laid out from. */

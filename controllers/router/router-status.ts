@@ -1,4 +1,5 @@
 import type { GeneratedRef } from '../../api/meta.ts';
+import type { ProgressionStatus } from '../../api/progression.ts';
 import type { RouterSpec, RouterStatus } from '../../api/router.ts';
 import type { FilterResult } from '../../core/filters/layer-filters.ts';
 import type { PlanStep } from '../../core/plan/make-before-break.ts';
@@ -17,6 +18,12 @@ export interface StatusInput {
   generation: number | undefined;
   previous: RouterStatus | undefined;
   now: Date;
+  /** The canary walk's state, carried by every status while `spec.progression` is set. */
+  progression?: ProgressionStatus;
+}
+
+function walkField(input: StatusInput): RouterStatusPatch {
+  return input.progression === undefined ? {} : { progression: input.progression };
 }
 
 function conditions(input: StatusInput, list: ConditionInput[]): RouterStatusPatch['conditions'] {
@@ -52,7 +59,7 @@ export interface RenderedRouter {
 
 function summaryFields(input: StatusInput, rendered: RenderedRouter): RouterStatusPatch {
   const { weights, sandboxes } = routerSummary(rendered.spec);
-  return { ...observed(input.generation), weights, sandboxes, generated: generatedRefs(rendered.objects) };
+  return { ...observed(input.generation), weights, sandboxes, generated: generatedRefs(rendered.objects), ...walkField(input) };
 }
 
 /** Live routing equals the desired routing of the current generation (the only status that says Ready). */
@@ -62,6 +69,34 @@ export function readyStatus(input: StatusInput, rendered: RenderedRouter, result
     ...summaryFields(input, rendered),
     phase: 'Ready',
     conditions: conditions(input, [cond('Ready', true, 'Reconciled', message), cond('Progressing', false, 'Idle'), cond('Degraded', false, 'Idle')]),
+  };
+}
+
+/**
+ * Live routing equals the walk's current step, which is not the spec's end state yet: analysing
+ * (Progressing) or waiting for a human (Paused). Not Ready: the spec is not yet live.
+ */
+export function walkingStatus(input: StatusInput, rendered: RenderedRouter, results: readonly ReportedFilter[]): RouterStatusPatch {
+  const walk = input.progression;
+  const paused = walk?.phase === 'Paused';
+  const message = `canary walk step ${walk?.step ?? 0}/${walk?.steps ?? 0} at ${walk?.canaryWeight ?? 0}%: ${walk?.message ?? ''}; ${filterSummary(results)}`;
+  return {
+    ...summaryFields(input, rendered),
+    phase: paused ? 'Paused' : 'Progressing',
+    conditions: conditions(input, [cond('Ready', false, paused ? 'Paused' : 'Walking', message), cond('Progressing', true, paused ? 'Paused' : 'Walking', message), cond('Degraded', false, 'Idle')]),
+  };
+}
+
+/**
+ * The walk was rolled back: live routing is the last promoted weights, not the spec's. Stays so
+ * until the spec's weights change again.
+ */
+export function rolledBackStatus(input: StatusInput, rendered: RenderedRouter, results: readonly ReportedFilter[]): RouterStatusPatch {
+  const message = `rolled back: ${input.progression?.message ?? ''}; ${filterSummary(results)}`;
+  return {
+    ...summaryFields(input, rendered),
+    phase: 'RolledBack',
+    conditions: conditions(input, [cond('Ready', false, 'RolledBack', message), cond('Progressing', false, 'RolledBack', message), cond('Degraded', true, 'RolledBack', message)]),
   };
 }
 
@@ -144,6 +179,7 @@ export function conflictStatus(input: StatusInput, rendered: RenderedRouter, mes
 export function invalidStatus(input: StatusInput, message: string): RouterStatusPatch {
   return {
     ...observed(input.generation),
+    ...walkField(input),
     phase: 'Invalid',
     conditions: conditions(input, [cond('Ready', false, 'Invalid', message), cond('Progressing', false, 'Invalid'), cond('Invalid', true, 'InvalidSpec', message)]),
   };

@@ -26,7 +26,7 @@ describe('unknownResourceFields', () => {
   it.each([
     ['a valid Router', router({}), []],
     ['top level', { ...(router({}) as object), sepc: {} }, ['sepc → unknown field "sepc", did you mean "spec"?']],
-    ['spec, with no close field', router({ foo: 1 }), ['spec/foo → unknown field "foo" (known fields: port, protocol, targetPort, host, gateways, labelKeys, selector, subsets, trafficPolicy, propagation, ownService, adopt)']],
+    ['spec, with no close field', router({ foo: 1 }), ['spec/foo → unknown field "foo" (known fields: port, protocol, targetPort, host, gateways, labelKeys, selector, subsets, trafficPolicy, propagation, ownService, adopt, progression)']],
     ['nested object', router({ propagation: { mdoe: 'settle' } }), ['spec/propagation/mdoe → unknown field "mdoe", did you mean "mode"?']],
     ['map values (a header match)', router({ subsets: [{ branch: 'b', match: { headers: { 'x-b': { exect: 'b' } } } }] }), ['spec/subsets/0/match/headers/x-b/exect → unknown field "exect", did you mean "exact"?']],
     ['map keys are data, not fields', router({ selector: { anything: 'x' }, subsets: [{ branch: 'b', versions: { whatever: 100 } }] }), []],
@@ -53,7 +53,7 @@ describe('unknownResourceFields', () => {
 
   it('cuts a long unknown field name in the message', () => {
     const [field] = unknownResourceFields(kind('Router'), router({ ['k'.repeat(500)]: 1 }));
-    expect(field && unknownFieldMessage(field)).toBe(`unknown field "${'k'.repeat(79)}…" (known fields: port, protocol, targetPort, host, gateways, labelKeys, selector, subsets, trafficPolicy, propagation, ownService, adopt)`);
+    expect(field && unknownFieldMessage(field)).toBe(`unknown field "${'k'.repeat(79)}…" (known fields: port, protocol, targetPort, host, gateways, labelKeys, selector, subsets, trafficPolicy, propagation, ownService, adopt, progression)`);
   });
 });
 
