@@ -92,11 +92,11 @@ describe('wire round trip through the real server', () => {
     const response = await h.callRaw(request);
     const expected = [
       '08 01', // overall_code (1) = OK
-      '12 16', // statuses (2), 22 bytes
+      '12 14', // statuses (2), 20 bytes
       '08 01', //   code (1) = OK
       '12 0a 08 0a 10 02 1a 04 6e 73 2f 71', //   current_limit (2) = {requests_per_unit (1) 10, unit (2) MINUTE, name (3) "ns/q"}
       '18 08', //   limit_remaining (3) = 8
-      '22 04 08 1e 10 00', //   duration_until_reset (4) = {seconds 30, nanos 0}
+      '22 02 08 1e', //   duration_until_reset (4) = {seconds 30}; nanos 0 is proto3's default and not written
     ].join(' ').replace(/ /g, '');
     expect(response.toString('hex')).toBe(expected);
   });

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { RLS_SERVICE_NAME, type LoadedServices } from '../proto/load-protos.ts';
+import { decodeRateLimitRequest, encodeRateLimitResponse } from '../proto/rls-codec.ts';
 import type { Logger } from './json-logger.ts';
 import type { RateLimitDecider } from './rate-limit-decider.ts';
 import type { RlsMetrics } from './rls-metrics.ts';
@@ -22,9 +23,20 @@ export interface GrpcServerDeps {
 /** A gRPC server with RateLimitService/ShouldRateLimit and grpc.health.v1.Health/Check, not yet bound. */
 export function createGrpcServer(deps: GrpcServerDeps): grpc.Server {
   const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_GRPC_MESSAGE_BYTES });
-  server.addService(tolerantDecoding(deps.services.rateLimitService.service), { ShouldRateLimit: shouldRateLimit(deps) });
+  server.addService(tolerantDecoding(withDirectCodec(deps.services.rateLimitService.service)), { ShouldRateLimit: shouldRateLimit(deps) });
   server.addService(deps.services.health.service, { Check: healthCheck(deps) });
   return server;
+}
+
+/**
+ * ShouldRateLimit with the direct codec (rls-codec.ts) in place of protobufjs's reflection.
+ * Isolated loop, hot-key request and its response: decode 0.66 → 0.44 µs, encode 1.5 → 0.7 µs;
+ * about 1 µs of the 100–200 µs of server CPU a call costs (the rest is grpc-js and HTTP/2).
+ */
+function withDirectCodec(definition: grpc.ServiceDefinition): grpc.ServiceDefinition {
+  const method = definition.ShouldRateLimit;
+  if (method === undefined) throw new Error(`${RLS_SERVICE_NAME}: no ShouldRateLimit in the loaded service`);
+  return { ...definition, ShouldRateLimit: { ...method, requestDeserialize: decodeRateLimitRequest, responseSerialize: encodeRateLimitResponse } };
 }
 
 /** Request bytes that are not a RateLimitRequest; the handler answers them INVALID_ARGUMENT. */

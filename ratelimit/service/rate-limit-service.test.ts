@@ -152,7 +152,7 @@ describe('errors', () => {
     const err = await h.callRaw(Buffer.from('ffffff', 'hex')).catch((e: unknown) => e);
     expect(err).toMatchObject({
       code: GrpcStatus.INVALID_ARGUMENT,
-      details: 'request: must be a RateLimitRequest in protobuf encoding (got 3 bytes that do not decode: index out of range: 3 + 1 > 3)',
+      details: 'request: must be a RateLimitRequest in protobuf encoding (got 3 bytes that do not decode: truncated varint at byte 3)',
     });
     expect(store.calls).toEqual([]);
     expect(await h.service.metrics.expose()).toContain('switchyard_rls_errors_total{kind="invalid_argument"} 1\n');

@@ -68,6 +68,8 @@ export class DeadlineGuard {
       setImmediate(() => {
         this.#turn = undefined;
         afterDeadline(this.#deadlineMs, () => {
+          // Built only when a promise is late: an Error captures a stack, ~0.5% of a loaded server's CPU per turn (profile).
+          if (turn.every((e) => e.settled)) return;
           const err = new StoreUnavailableError(`${this.#what}: no answer within the ${this.#deadlineMs} ms deadline`);
           for (const e of turn) if (!e.settled) e.reject(err);
         });
