@@ -19,16 +19,16 @@ export interface ProxyNode {
 
 /**
  * Tag extraction as an Istio proxy's bootstrap sets it up, so `/stats/prometheus` carries the
- * labels Prometheus users of an Istio mesh query (`envoy_cluster_upstream_rq{cluster_name=…,
- * response_code_class="5xx"}`, `envoy_cluster_upstream_rq_time_bucket{cluster_name=…}`). Envoy's
- * default cluster tag stops at the first dot of the cluster name, so `outbound|80|main-v2|shop.mesh.svc.cluster.local`
- * would come out as `envoy_cluster_name="outbound|80|main-v2|shop"` and the rest would leak into
- * the metric name. Here a name whose last `|`-field is a host under `.svc.cluster.local` is taken
- * whole; any other name (static clusters, `inbound|8080||`, hosts outside the cluster domain) up
- * to its first dot, as Envoy and Istio do.
+ * labels Prometheus users of an Istio mesh query: `envoy_cluster_upstream_rq{cluster_name=…,
+ * response_code_class="5xx"}`, `envoy_cluster_upstream_rq{cluster_name=…,response_code="503"}`,
+ * `envoy_cluster_upstream_rq_time_bucket{cluster_name=…}`. istiod gives every cluster a stat name
+ * of its own name plus `;` (`alt_stat_name`), so a cluster's stats are named
+ * `cluster.outbound|80|main-v2|shop.mesh.svc.cluster.local;.upstream_rq_5xx`: the tag takes all
+ * up to the `;`, dots included. Envoy's default tag stops at the first dot and would give
+ * `envoy_cluster_name="outbound|80|main-v2|shop"`, the rest of the host leaking into the metric name.
  */
 export const ISTIO_STATS_TAGS = [
-  { tag_name: 'cluster_name', regex: String.raw`^cluster\.(((?:[a-z]+\|\d*\|[^|]*\|)?[^|]+?\.svc\.cluster\.local|[^.]+)\.)` },
+  { tag_name: 'cluster_name', regex: String.raw`^cluster\.(([^;]+);\.)` },
   { tag_name: 'response_code', regex: String.raw`_rq(_([1-5]\d\d))$` },
   { tag_name: 'response_code_class', regex: String.raw`_rq(_([1-5]xx))$` },
 ];
@@ -77,6 +77,8 @@ export function proxyBootstrap(node: ProxyNode, xdsPort: number): object {
       clusters: [
         {
           name: 'xds-grpc',
+          // Named for stats as istiod names its clusters, so ISTIO_STATS_TAGS tags it too.
+          alt_stat_name: 'xds-grpc;',
           type: 'STATIC',
           connect_timeout: '1s',
           load_assignment: {
