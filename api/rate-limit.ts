@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { API_VERSION, condition, duration, generatedRef, objectMeta } from './meta.ts';
+import { perClient } from './per-client.ts';
 
 export const UNITS = ['SECOND', 'MINUTE', 'HOUR', 'DAY'] as const;
 export type Unit = (typeof UNITS)[number];
@@ -40,6 +41,8 @@ export const rateLimitMatch = z.object({
 export type RateLimitMatch = z.infer<typeof rateLimitMatch>;
 
 /** `workloadSelector` names the target's own pods; a client-side limit runs in its callers. */
+/** Envoy's local_ratelimit keeps one bucket per listed descriptor value; it cannot count unknown callers apart. */
+const PER_LOCAL_MESSAGE = 'needs mode global: a local limit keeps one token bucket per pod, not one per caller';
 const CLIENT_SELECTOR_MESSAGE = 'selects the target\'s own pods, which only side server uses; with side client select callers with match.source.labels';
 
 export const rateLimitSpec = z
@@ -61,7 +64,12 @@ export const rateLimitSpec = z
     /** `global` (default): fleet-wide via the rate-limit service; `local`: per-pod token bucket. */
     mode: z.enum(['global', 'local']).optional(),
     match: rateLimitMatch.optional(),
-    /** Requests allowed per unit. */
+    /**
+     * Count each caller on its own (global mode): by a request header's value, the caller's
+     * address, or its principal; `quota` then applies to each. See api/per-client.ts.
+     */
+    per: perClient.optional(),
+    /** Requests allowed per unit (per caller with `per`). */
     quota: z
       .number()
       .int()
@@ -92,6 +100,9 @@ export const rateLimitSpec = z
     if (s.side === 'client' && s.workloadSelector) {
       ctx.addIssue({ code: 'custom', path: ['workloadSelector'], message: CLIENT_SELECTOR_MESSAGE });
     }
+    if (s.mode === 'local' && s.per !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['per'], message: PER_LOCAL_MESSAGE });
+    }
     if (s.mode === 'local' && s.match?.source?.labels && s.side !== 'client') {
       ctx.addIssue({ code: 'custom', path: ['match', 'source', 'labels'], message: 'source labels need side client (a server cannot see its caller\'s labels)' });
     }
@@ -100,6 +111,7 @@ export const rateLimitSpec = z
     'x-kubernetes-validations': [
       { rule: '(has(self.hosts) && size(self.hosts) > 0) || has(self.workloadSelector)', message: 'set hosts and/or workloadSelector to say which service is limited', fieldPath: '.hosts' },
       { rule: "!has(self.workloadSelector) || !has(self.side) || self.side != 'client'", message: CLIENT_SELECTOR_MESSAGE, fieldPath: '.workloadSelector' },
+      { rule: "!has(self.per) || !has(self.mode) || self.mode != 'local'", message: PER_LOCAL_MESSAGE, fieldPath: '.per' },
       // format(), not `+ string(int)`: the API server costs a concatenated string(int) as unbounded.
       { rule: 'self.quota > 0', messageExpression: "'quota must be greater than 0 (got %d)'.format([self.quota])", fieldPath: '.quota' },
     ],

@@ -132,6 +132,20 @@ describe('control plane', () => {
     );
   });
 
+  it('accepts the per-API-key RateLimit and says what is wrong with a spec.per at apply time', async () => {
+    const perKey = await example('09-per-api-key-ratelimit.yaml', 'per-key');
+    expect((await create(RATE_LIMIT, perKey)).spec).toEqual(perKey.spec);
+    const spec = perKey.spec as Record<string, unknown> & { per: Record<string, unknown> };
+    const bad = (name: string, change: Record<string, unknown>): object => ({ ...perKey, metadata: { name, namespace: NS }, spec: { ...spec, ...change } });
+    expect(await rejection(RATE_LIMIT, bad('two-kinds', { per: { header: 'x-api-key', remoteAddress: {} } }))).toContain(
+      'spec.per: Invalid value: set exactly one of header, remoteAddress or principal: the value each caller is counted by',
+    );
+    expect(await rejection(RATE_LIMIT, bad('principal', { per: { principal: {} } }))).toContain("spec.per.principal: Invalid value: is not supported: no Envoy rate-limit action reads the caller's mTLS principal");
+    expect(await rejection(RATE_LIMIT, bad('local', { mode: 'local', algorithm: undefined }))).toContain('spec.per: Invalid value: needs mode global: a local limit keeps one token bucket per pod, not one per caller');
+    const twice = { ...spec.per, overrides: [{ value: 'k', quota: 1 }, { value: 'k', quota: 2 }] };
+    expect(await rejection(RATE_LIMIT, bad('twice', { per: twice }))).toContain('spec.per.overrides[1]: Duplicate value: {"value":"k"}');
+  });
+
   it("gives Switchyard's controller its ServiceAccount identity, without admin rights", async () => {
     const ctl = new KubeConfig();
     ctl.loadFromFile(cp.controllerKubeconfigPath);

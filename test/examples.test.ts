@@ -15,7 +15,7 @@ describe('examples/', () => {
   it('are all valid Switchyard resources', () => {
     expect(problems).toEqual([]);
     expect(resources.routers.map((r) => r.metadata.name).sort()).toEqual(['reviews', 'sm-verify-page']);
-    expect(resources.rateLimits).toHaveLength(2);
+    expect(resources.rateLimits).toHaveLength(3);
     expect(resources.filters).toHaveLength(5);
   });
 
@@ -38,10 +38,13 @@ describe('examples/', () => {
     (_name, obj) => expectValidIstio(obj),
   );
 
-  it('give the rate-limit service a quota entry for the global limit only', () => {
+  it('give the rate-limit service a quota entry for the global limits only', () => {
     const { table, errors } = buildQuotaTable(resources.rateLimits);
     expect(errors).toEqual([]);
     const entries = Object.values(table.domains).flat();
-    expect(entries.map((e) => [e.id, e.requestsPerUnit, e.unit])).toEqual([['sm-verify/page-show', 800, 'SECOND']]);
+    expect(entries.map((e) => [e.id, e.requestsPerUnit, e.unit, e.algorithm, e.per])).toEqual([
+      ['sm-verify/api-per-key', 100, 'MINUTE', 'slidingWindow', { key: 'x-api-key', overrides: [{ value: 'partner-7f3a', requestsPerUnit: 1_000 }] }],
+      ['sm-verify/page-show', 800, 'SECOND', 'fixedWindow', undefined],
+    ]);
   });
 });

@@ -13,7 +13,7 @@ import { startControlPlane, type ControlPlane } from '../dev/control-plane.ts';
 import { eventually } from './support/eventually.ts';
 
 const PRINCIPAL = 'cluster.local/ns/shop/sa/web';
-const PRINCIPAL_PROBLEM = `spec.match.source.principal: source principal matching is not supported yet (got "${PRINCIPAL}")`;
+const PRINCIPAL_PROBLEM = `spec.match.source.principal: is not supported: no Envoy rate-limit action reads the caller's mTLS principal (only the CEL descriptor extension envoy.rate_limit_descriptors.expr could, which Switchyard does not render yet); count by a header the caller's identity is carried in instead (got "${PRINCIPAL}")`;
 /** Rebuilds 20 ms after a change: the test waits on watch latency, not on the production debounce. */
 const TEST_DEBOUNCE_MS = 20;
 /** The watch resumes with backoff after the API server comes back; a few seconds, bounded here. */

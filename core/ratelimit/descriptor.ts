@@ -1,6 +1,9 @@
 import type { HeaderMatch, RateLimit } from '../../api/rate-limit.ts';
+import { MASKED_REMOTE_ADDRESS_KEY, PRINCIPAL_UNSUPPORTED, perClientPart, type PerClientAction } from './per-client.ts';
 import { RateLimitRenderError } from './render-error.ts';
 import { parseIpv4Network } from './remote-address.ts';
+
+export { MASKED_REMOTE_ADDRESS_KEY };
 
 /** Rate-limit service domain used when the RateLimit names none. */
 export const DEFAULT_DOMAIN = 'switchyard';
@@ -8,8 +11,6 @@ export const DEFAULT_DOMAIN = 'switchyard';
 export const RATE_LIMIT_KEY = 'switchyard_ratelimit';
 /** Envoy's default key for `header_value_match` entries. */
 export const HEADER_MATCH_KEY = 'header_match';
-/** The key Envoy's `masked_remote_address` action always uses. */
-export const MASKED_REMOTE_ADDRESS_KEY = 'masked_remote_address';
 
 export interface DescriptorEntry {
   key: string;
@@ -19,7 +20,13 @@ export interface DescriptorEntry {
 /** What Envoy sends to the rate-limit service for one RateLimit, and what its quota entry matches. */
 export interface RateLimitDescriptor {
   domain: string;
+  /** The entries with a fixed value, in order. */
   entries: DescriptorEntry[];
+  /**
+   * With `spec.per`: the key of one more entry after `entries`, whose value is the caller's
+   * (any value). A caller without one (no such header) sends `entries` alone.
+   */
+  perKey?: string;
 }
 
 /** Envoy `config.route.v3.HeaderMatcher`, the subset we render. */
@@ -29,11 +36,12 @@ export interface EnvoyHeaderMatcher {
   present_match?: boolean;
 }
 
-/** Envoy `config.route.v3.RateLimit.Action`, the three kinds we render. */
+/** Envoy `config.route.v3.RateLimit.Action`, the kinds we render. */
 export type EnvoyRateLimitAction =
   | { generic_key: { descriptor_key: string; descriptor_value: string } }
   | { header_value_match: { descriptor_value: string; expect_match: boolean; headers: EnvoyHeaderMatcher[] } }
-  | { masked_remote_address: { v4_prefix_mask_len: number } };
+  | { masked_remote_address: { v4_prefix_mask_len: number } }
+  | PerClientAction;
 
 /** One descriptor entry together with the Envoy action that produces exactly that entry. */
 interface DescriptorPart {
@@ -51,12 +59,13 @@ interface DescriptorPart {
  * 3. for `remoteAddress`, `masked_remote_address` with the CIDR's prefix length: Envoy emits the
  *    caller's masked address, which equals the configured network only for callers inside it.
  * Source labels need no entry: they select the callers' sidecars via the workloadSelector.
+ * `spec.per` adds one more entry after these (`perClientPart`).
  * Throws RateLimitRenderError for conditions that have no descriptor form (source principal).
  */
 function descriptorParts(rl: RateLimit): DescriptorPart[] {
   const match = rl.spec.match;
   if (match?.source?.principal !== undefined) {
-    throw new RateLimitRenderError('spec.match.source.principal', `source principal matching is not supported yet (got "${match.source.principal}")`);
+    throw new RateLimitRenderError('spec.match.source.principal', `${PRINCIPAL_UNSUPPORTED} (got "${match.source.principal}")`);
   }
   const id = `${rl.metadata.namespace ?? ''}.${rl.metadata.name}`;
   const parts: DescriptorPart[] = [
@@ -81,12 +90,16 @@ function descriptorParts(rl: RateLimit): DescriptorPart[] {
 
 /** The domain and entries Envoy sends for this RateLimit when a request meets every condition. */
 export function rateLimitDescriptor(rl: RateLimit): RateLimitDescriptor {
-  return { domain: rl.spec.domain ?? DEFAULT_DOMAIN, entries: descriptorParts(rl).map((p) => p.entry) };
+  const entries = descriptorParts(rl).map((p) => p.entry);
+  const per = rl.spec.per === undefined ? undefined : perClientPart(rl.spec.per);
+  return { domain: rl.spec.domain ?? DEFAULT_DOMAIN, entries, ...(per ? { perKey: per.key } : {}) };
 }
 
-/** The Envoy rate-limit actions producing `rateLimitDescriptor(rl).entries`, in the same order. */
+/** The Envoy rate-limit actions producing `rateLimitDescriptor(rl)`: its entries, then the per-client one. */
 export function rateLimitActions(rl: RateLimit): EnvoyRateLimitAction[] {
-  return descriptorParts(rl).map((p) => p.action);
+  const actions: EnvoyRateLimitAction[] = descriptorParts(rl).map((p) => p.action);
+  if (rl.spec.per !== undefined) actions.push(perClientPart(rl.spec.per).action);
+  return actions;
 }
 
 /** True when the RateLimit has conditions beyond "every request to the target". */

@@ -19,12 +19,21 @@ export function envoyDescriptorFor(actions: unknown[], req: ModelRequest): Entry
     const action = raw as Record<string, Record<string, unknown>>;
     const entry = applyAction(action, req);
     if (entry === undefined) return undefined;
-    out.push(entry);
+    if (entry !== SKIP) out.push(entry);
   }
   return out;
 }
 
-function applyAction(action: Record<string, Record<string, unknown>>, req: ModelRequest): Entry | undefined {
+/** An action that adds no entry but keeps the descriptor (`request_headers` with `skip_if_absent`). */
+const SKIP = 'skip';
+
+function applyAction(action: Record<string, Record<string, unknown>>, req: ModelRequest): Entry | typeof SKIP | undefined {
+  if (action.request_headers) {
+    const rh = action.request_headers;
+    const value = req.headers[(rh.header_name as string).toLowerCase()];
+    if (value === undefined) return rh.skip_if_absent === true ? SKIP : undefined;
+    return { key: rh.descriptor_key as string, value };
+  }
   if (action.generic_key) {
     return { key: (action.generic_key.descriptor_key as string | undefined) ?? 'generic_key', value: action.generic_key.descriptor_value as string };
   }

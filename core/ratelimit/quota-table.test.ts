@@ -89,6 +89,30 @@ describe('lookup', () => {
     ['entries out of order', 'switchyard', [...seedEntries].reverse(), undefined],
     ['different value', 'switchyard', [seedEntries[0], { key: 'header_match', value: ':path == /Page.Edit' }], undefined],
   ])('%s', (_label, domain, entries, id) => {
-    expect(lookup(table, domain, entries as { key: string; value: string }[])?.id).toBe(id);
+    expect(lookup(table, domain, entries as { key: string; value: string }[])?.entry.id).toBe(id);
+  });
+
+  describe('per-client', () => {
+    const perKey = rateLimitOf({ ...SEED_SPEC, quota: 100, unit: 'MINUTE', per: { header: 'X-Api-Key', overrides: [{ value: 'gold', quota: 1_000 }] } }, 'api', 'shop');
+    const { table: perTable, errors } = buildQuotaTable([perKey]);
+    const fixed = [
+      { key: 'switchyard_ratelimit', value: 'shop.api' },
+      { key: 'header_match', value: ':path == /Page.Show' },
+    ];
+    it('keeps the fixed entries and the per-client key, lower-cased as Envoy reads headers', () => {
+      expect(errors).toEqual([]);
+      expect(perTable.domains.switchyard?.[0]).toMatchObject({ entries: fixed, per: { key: 'x-api-key', overrides: [{ value: 'gold', requestsPerUnit: 1_000 }] } });
+    });
+    it.each<[string, { key: string; value: string }[], [string, number] | undefined]>([
+      ['any value of the key: the quota', [...fixed, { key: 'x-api-key', value: 'k1' }], ['shop/api', 100]],
+      ['an overridden value: its own quota', [...fixed, { key: 'x-api-key', value: 'gold' }], ['shop/api', 1_000]],
+      ['no per-client entry (no header): the quota, one shared counter', fixed, ['shop/api', 100]],
+      ['another key in its place', [...fixed, { key: 'x-user', value: 'k1' }], undefined],
+      ['two entries after the fixed ones', [...fixed, { key: 'x-api-key', value: 'k1' }, { key: 'x-api-key', value: 'k2' }], undefined],
+      ['fixed entries that differ', [fixed[0]!, { key: 'x-api-key', value: 'k1' }], undefined],
+    ])('%s', (_label, entries, want) => {
+      const found = lookup(perTable, 'switchyard', entries);
+      expect(found && [found.entry.id, found.requestsPerUnit]).toEqual(want);
+    });
   });
 });

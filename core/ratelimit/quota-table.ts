@@ -1,5 +1,6 @@
 import type { Algorithm, RateLimit, Unit } from '../../api/rate-limit.ts';
 import { rateLimitDescriptor, type DescriptorEntry } from './descriptor.ts';
+import { perClientOverrides, type PerClientQuota } from './per-client.ts';
 import { RateLimitRenderError } from './render-error.ts';
 import { validateRateLimit } from './validate-rate-limit.ts';
 
@@ -17,6 +18,13 @@ export interface QuotaEntry {
   algorithm: Algorithm;
   /** How to answer when counters cannot be reached. */
   failureMode: 'allow' | 'deny';
+  /**
+   * With `spec.per`: `key` of one more entry after `entries`, any value. Such a descriptor is
+   * counted against this entry (or an override's quota for its value), one counter per value,
+   * the value being part of the counter key. `entries` alone (a caller without the header) are
+   * counted too, all such callers sharing one counter.
+   */
+  per?: { key: string; overrides: PerClientQuota[] };
 }
 
 /** Global limits by domain; each domain's entries are sorted by id. */
@@ -49,6 +57,7 @@ export function quotaEntry(rl: RateLimit): QuotaEntry {
     shadow: rl.spec.shadow === true,
     algorithm: rl.spec.algorithm ?? 'fixedWindow',
     failureMode: rl.spec.failureMode ?? 'allow',
+    ...(descriptor.perKey !== undefined ? { per: { key: descriptor.perKey, overrides: perClientOverrides(rl) } } : {}),
   };
 }
 
@@ -81,11 +90,21 @@ export function buildQuotaTable(rateLimits: RateLimit[]): { table: QuotaTable; e
   return { table: { domains }, errors };
 }
 
-/** The quota whose entries equal `entries` exactly (same keys and values, same order), if any. */
-export function lookup(table: QuotaTable, domain: string, entries: readonly DescriptorEntry[]): QuotaEntry | undefined {
-  return table.domains[domain]?.find(
-    (q) => q.entries.length === entries.length && q.entries.every((e, i) => e.key === entries[i]?.key && e.value === entries[i]?.value),
-  );
+/**
+ * The quota applying to a descriptor, if any, and the limit it is counted with: a quota whose
+ * entries equal `entries` exactly (same keys and values, same order), else a per-client quota
+ * whose entries equal all but the last, which has the quota's per-client key (with an override's
+ * limit when one names its value). The rate-limit service's index implements exactly this.
+ */
+export function lookup(table: QuotaTable, domain: string, entries: readonly DescriptorEntry[]): { entry: QuotaEntry; requestsPerUnit: number } | undefined {
+  const list = table.domains[domain] ?? [];
+  const equal = (q: QuotaEntry, n: number): boolean => q.entries.length === n && q.entries.every((e, i) => e.key === entries[i]?.key && e.value === entries[i]?.value);
+  const exact = list.find((q) => equal(q, entries.length));
+  if (exact !== undefined) return { entry: exact, requestsPerUnit: exact.requestsPerUnit };
+  const last = entries[entries.length - 1];
+  const per = list.find((q) => q.per !== undefined && last?.key === q.per.key && equal(q, entries.length - 1));
+  if (per === undefined || last === undefined) return undefined;
+  return { entry: per, requestsPerUnit: per.per?.overrides.find((o) => o.value === last.value)?.requestsPerUnit ?? per.requestsPerUnit };
 }
 
 function compare(a: string, b: string): number {

@@ -16,19 +16,24 @@ const IPV4_BITS = 32;
  * IPv6 is rejected for now: matching Envoy's textual form of a masked IPv6 address (RFC 5952
  * compression) is not implemented yet.
  */
-export function parseIpv4Network(raw: string): Ipv4Network {
+export function parseIpv4Network(raw: string, field = FIELD): Ipv4Network {
   const [ip = '', prefix] = raw.split('/');
   if (ip.includes(':')) {
-    throw new RateLimitRenderError(FIELD, `IPv6 addresses are not supported yet (got "${raw}")`);
+    throw new RateLimitRenderError(field, `IPv6 addresses are not supported yet (got "${raw}")`);
   }
   const octets = ip.split('.');
   const valid = octets.length === 4 && octets.every((o) => /^[0-9]{1,3}$/.test(o) && Number(o) <= 255);
-  if (!valid) throw new RateLimitRenderError(FIELD, `must be an IPv4 address or CIDR such as 10.1.0.0/16 (got "${raw}")`);
-  const prefixLength = prefix === undefined ? IPV4_BITS : Number(prefix);
+  if (!valid) throw new RateLimitRenderError(field, `must be an IPv4 address or CIDR such as 10.1.0.0/16 (got "${raw}")`);
+  const prefixLength = prefix === undefined ? IPV4_BITS : /^[0-9]{1,2}$/.test(prefix) ? Number(prefix) : NaN;
   if (!Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > IPV4_BITS) {
-    throw new RateLimitRenderError(FIELD, `prefix length must be between 0 and 32 (got "${raw}")`);
+    throw new RateLimitRenderError(field, `prefix length must be between 0 and 32 (got "${raw}")`);
   }
-  const value = octets.reduce((acc, o) => acc * 256 + Number(o), 0);
+  return maskIpv4(octets.map(Number), prefixLength);
+}
+
+/** The network of `prefixLength` bits holding the address `octets`, as Envoy prints it. */
+export function maskIpv4(octets: readonly number[], prefixLength: number): Ipv4Network {
+  const value = octets.reduce((acc, o) => acc * 256 + o, 0);
   const mask = prefixLength === 0 ? 0 : (0xffffffff << (IPV4_BITS - prefixLength)) >>> 0;
   const network = (value & mask) >>> 0;
   const address = [24, 16, 8, 0].map((shift) => (network >>> shift) & 0xff).join('.');

@@ -2,6 +2,7 @@ import type { RateLimit } from '../../api/rate-limit.ts';
 import { re2Rule } from '../istio/rules/regex.ts';
 import { quoteValue } from '../istio/rules/rule-problem.ts';
 import { rateLimitDescriptor } from './descriptor.ts';
+import { perClientOverrides } from './per-client.ts';
 import { RateLimitRenderError } from './render-error.ts';
 import { rateLimitTarget } from './target.ts';
 
@@ -19,7 +20,8 @@ function checkRegexes(rl: RateLimit): void {
 
 /**
  * Checks everything the renderer and the quota table need beyond the schema, independent of
- * render options: header regexes must compile under RE2, as Envoy compiles them. Throws
+ * render options: header regexes must compile under RE2, as Envoy compiles them; per-client
+ * override values must be values Envoy can send. Throws
  * RateLimitRenderError naming the first offending field.
  */
 export function validateRateLimit(rl: RateLimit): void {
@@ -40,4 +42,5 @@ export function validateRateLimit(rl: RateLimit): void {
   rateLimitTarget(rl);
   checkRegexes(rl);
   rateLimitDescriptor(rl);
+  perClientOverrides(rl);
 }
