@@ -122,6 +122,20 @@ describe('control plane', () => {
     expect(await rejection(ROUTER, dup)).toContain('spec.subsets: Invalid value: branch names must be unique');
   });
 
+  it('accepts the progressive canary and says what is wrong with a spec.progression at apply time', async () => {
+    const walk = await example('10-progressive-canary.yaml', 'walk');
+    expect((await create(ROUTER, walk)).spec).toEqual(walk.spec);
+    const spec = walk.spec as Record<string, unknown> & { progression: Record<string, unknown> };
+    const bad = (name: string, change: Record<string, unknown>): object => ({ ...walk, metadata: { name, namespace: NS }, spec: { ...spec, progression: { ...spec.progression, ...change } } });
+    expect(await rejection(ROUTER, bad('unsorted', { steps: [25, 5] }))).toContain('spec.progression.steps: Invalid value: steps must be strictly increasing');
+    expect(await rejection(ROUTER, bad('both', { stepWeight: 10 }))).toContain('spec.progression.steps: Invalid value: give either steps or stepWeight/maxWeight, not both');
+    expect(await rejection(ROUTER, bad('no-bound', { analysis: [{ name: 'errors', metric: 'successRate' }] }))).toContain('spec.progression.analysis[0].min: Invalid value: check errors needs min or max');
+    expect(await rejection(ROUTER, bad('two-sources', { analysis: [{ name: 'x', metric: 'latency', query: 'up', max: 1 }] }))).toContain(
+      'spec.progression.analysis[0].metric: Invalid value: check x needs exactly one of metric and query',
+    );
+    expect(await rejection(ROUTER, bad('weight', { steps: [5, 100] }))).toMatch(/spec\.progression\.steps\[1\]: Invalid value: 100: .*less than or equal to 99/);
+  });
+
   it('rejects a RateLimit with quota 0 and an IstioFilter with priority 2000', async () => {
     const rl = await example('07-global-ratelimit.yaml', 'zero');
     // Both the OpenAPI minimum and our CEL rule (its format() message) report the value.

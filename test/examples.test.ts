@@ -14,7 +14,7 @@ describe('examples/', () => {
 
   it('are all valid Switchyard resources', () => {
     expect(problems).toEqual([]);
-    expect(resources.routers.map((r) => r.metadata.name).sort()).toEqual(['reviews', 'sm-verify-page']);
+    expect(resources.routers.map((r) => r.metadata.name).sort()).toEqual(['checkout', 'reviews', 'sm-verify-page']);
     expect(resources.rateLimits).toHaveLength(3);
     expect(resources.filters).toHaveLength(5);
   });

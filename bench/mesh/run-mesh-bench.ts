@@ -4,13 +4,17 @@
  * scripted series of transitions; every response counted.
  *
  *   npm run bench:mesh [-- --transitions 100] [--rate 200] [--dwell-ms 600] [--modes verified,settle:1s,settle:0s,naive]
+ *   npm run bench:mesh -- --progression
  *
  * Modes: `verified` (the controller waits for istiod's proxies to acknowledge each step),
  * `settle:<delay>` (it sleeps the delay after each step), `naive` (no controller: the same DR and
  * VS written at the same moment, as a hand-run `kubectl apply` of both would), `naive-sequential`
  * (no controller: the DR, then the VS, as a file listing the DR first applies).
+ *
+ * `--progression` runs the automated canary walks instead (bench/mesh/run-progression-bench.ts).
  */
 import { parseArgs } from 'node:util';
+import { runProgressionBench } from './run-progression-bench.ts';
 import { runSeries, type Mode, type SeriesResult } from './run-series.ts';
 
 function parseMode(text: string): Mode {
@@ -84,8 +88,10 @@ async function main(): Promise<void> {
       rate: { type: 'string', default: '200' },
       'dwell-ms': { type: 'string', default: '600' },
       modes: { type: 'string', default: 'verified,settle:1s,settle:0s,naive' },
+      progression: { type: 'boolean', default: false },
     },
   });
+  if (values.progression) return runProgressionBench((line) => console.error(line));
   const transitions = Number(values.transitions);
   const rate = Number(values.rate);
   const dwellMs = Number(values['dwell-ms']);
