@@ -48,6 +48,7 @@ export async function startRateLimitService(options: RateLimitServiceOptions): P
   const host = options.host ?? '127.0.0.1';
   const metrics = new RlsMetrics(options.registry);
   if (store.evictions !== undefined) metrics.trackStoreEvictions(() => store.evictions?.() ?? 0);
+  if (store.cacheEvictions !== undefined) metrics.trackCacheEvictions(() => store.cacheEvictions?.() ?? 0);
   const decider = new RateLimitDecider({ source, store, metrics, now: options.now, storeDeadlineMs: options.storeDeadlineMs, rateLimitHeaders: options.rateLimitHeaders });
   let shuttingDown = false;
   const notReadyReason = (): string | undefined => {

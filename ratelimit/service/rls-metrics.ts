@@ -39,7 +39,8 @@ export class RlsMetrics {
   readonly #reloads: CappedLabels<Series>;
   readonly #quotaEntries: CappedLabels<GaugeSeries>;
   readonly #perEntry = new WeakMap<QuotaEntry, QuotaSeries>();
-  #evictions: { series: Series; read: () => number; seen: number } | undefined;
+  /** Counters read from their owner's running count when the registry is exposed. */
+  readonly #polled: { series: Series; read: () => number; seen: number }[] = [];
 
   /** `registry`: the process's registry, shared with anything else it runs; default a fresh one (tests). */
   constructor(registry?: Registry) {
@@ -96,16 +97,21 @@ export class RlsMetrics {
    */
   trackStoreEvictions(read: () => number): void {
     const help = 'Live counters the store dropped to stay within its memory cap (each restarts from zero).';
-    this.#evictions = { series: this.registry.counter('switchyard_rls_store_evictions_total', help).labels(), read, seen: 0 };
+    this.#polled.push({ series: this.registry.counter('switchyard_rls_store_evictions_total', help).labels(), read, seen: 0 });
+  }
+
+  /** Exposes `switchyard_rls_over_limit_cache_evictions_total`, read from `read` like store evictions. */
+  trackCacheEvictions(read: () => number): void {
+    const help = 'Over-limit cache entries dropped to stay within its cap (those keys ask Redis again).';
+    this.#polled.push({ series: this.registry.counter('switchyard_rls_over_limit_cache_evictions_total', help).labels(), read, seen: 0 });
   }
 
   /** The whole registry in the Prometheus text format (async: prom-client collects on read). */
   expose(): Promise<string> {
-    const evictions = this.#evictions;
-    if (evictions !== undefined) {
-      const now = evictions.read();
-      evictions.series.inc(now - evictions.seen);
-      evictions.seen = now;
+    for (const polled of this.#polled) {
+      const now = polled.read();
+      polled.series.inc(now - polled.seen);
+      polled.seen = now;
     }
     return this.registry.expose();
   }

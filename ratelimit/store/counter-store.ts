@@ -26,4 +26,9 @@ export interface CounterStore {
   close(): Promise<void>;
   /** Live counters dropped since start to stay within a memory cap (stores that have one). */
   evictions?(): number;
+  /**
+   * Entries of an in-process cache in front of the backend (the Redis store's over-limit cache)
+   * dropped since start to stay within its cap; each costs only a backend call later.
+   */
+  cacheEvictions?(): number;
 }

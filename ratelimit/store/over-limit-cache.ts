@@ -6,10 +6,10 @@ import type { HitPlan } from './hit-plan.ts';
 
 /**
  * Upper bound on remembered keys. An entry is a few dozen bytes plus its key, so 100k entries
- * stay within tens of MB even under a flood of distinct over-limit descriptors; past the bound,
- * keys simply go to Redis.
+ * stay within tens of MB even under a flood of distinct over-limit descriptors (one per caller,
+ * with `spec.per`); past the bound the oldest entry makes room, and its key goes to Redis again.
  */
-const MAX_ENTRIES = 100_000;
+export const MAX_ENTRIES = 100_000;
 /** Expired entries are dropped at most this often (callers' clock), keeping memory bounded. */
 const SWEEP_INTERVAL_MS = 1_000;
 
@@ -33,7 +33,13 @@ interface Known {
  */
 export class OverLimitCache {
   readonly #known = new Map<string, Known>();
+  readonly #maxEntries: number;
   #lastSweepMs = -Infinity;
+  #evictions = 0;
+
+  constructor(maxEntries = MAX_ENTRIES) {
+    this.#maxEntries = Math.max(1, maxEntries);
+  }
 
   /** The local OVER_LIMIT answer for `plan` at `nowMs`, or undefined when Redis must decide. */
   answer(plan: HitPlan, nowMs: number): HitResult | undefined {
@@ -63,8 +69,8 @@ export class OverLimitCache {
   remember(plan: HitPlan, floor: Floor, nowMs: number): void {
     this.#sweep(nowMs);
     const expiresAtMs = plan.kind === 'window' ? plan.window.endMs : plan.kind === 'sliding' ? plan.position.window.endMs : (floor as Tat).ms + 1;
-    if (!this.#known.has(plan.key) && this.#known.size >= MAX_ENTRIES) return;
     const previous = this.#known.get(plan.key);
+    if (previous === undefined && this.#known.size >= this.#maxEntries) this.#evictOldest();
     // Replies of concurrent batches may arrive out of order; keep the larger lower bound.
     if (previous !== undefined && previous.expiresAtMs > nowMs && !isHigher(floor, previous.floor)) return;
     this.#known.set(plan.key, { floor, expiresAtMs });
@@ -72,6 +78,19 @@ export class OverLimitCache {
 
   get size(): number {
     return this.#known.size;
+  }
+
+  /** Live entries dropped to stay within the cap since start (each key then asks Redis again). */
+  get evictions(): number {
+    return this.#evictions;
+  }
+
+  /** Map order is insertion order: the first key is the one remembered longest ago. */
+  #evictOldest(): void {
+    const oldest = this.#known.keys().next();
+    if (oldest.done === true) return;
+    this.#known.delete(oldest.value);
+    this.#evictions++;
   }
 
   #sweep(nowMs: number): void {

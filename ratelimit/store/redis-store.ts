@@ -100,6 +100,10 @@ export class RedisStore implements CounterStore {
     return { ...this.#stats };
   }
 
+  cacheEvictions(): number {
+    return this.#cache.evictions;
+  }
+
   async close(): Promise<void> {
     if (this.#flushScheduled) this.#flush();
     await Promise.allSettled([...this.#inFlight]);
