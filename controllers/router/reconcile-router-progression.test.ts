@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Progression } from '../../api/progression.ts';
 import type { RouterSpec, RouterStatus } from '../../api/router.ts';
@@ -43,7 +45,7 @@ beforeEach(async () => {
   asked = [];
   const query = (_url: string, promql: string): Promise<QueryOutcome> => {
     asked.push(promql);
-    return Promise.resolve(promql.startsWith('histogram_quantile') ? (answers.p99 as QueryOutcome) : (answers.success as QueryOutcome));
+    return Promise.resolve(promql.includes('histogram_quantile') ? (answers.p99 as QueryOutcome) : (answers.success as QueryOutcome));
   };
   reconcile = routerReconciler({ settleDelayMs: SETTLE_MS, prometheusUrl: 'http://prometheus:9090', query });
   cluster.put(routerObject(STABLE));
@@ -134,6 +136,49 @@ describe('routerReconciler: a canary walk', () => {
     await runUntilSettled(reconcile, cluster);
     expect(liveWeights(cluster)).toBe('main-v2=100');
     expect(status(cluster).progression).toMatchObject({ phase: 'RolledBack', message: 'aborted by command' });
+  });
+
+  it('a closed gate holds the step without counting a failure; the rolledBack webhook is told once', async () => {
+    const calls: { path: string; type: string }[] = [];
+    let gateOpen = false;
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        calls.push({ path: req.url ?? '', type: (JSON.parse(body) as { type: string }).type });
+        res.writeHead(req.url === '/gate' && !gateOpen ? 409 : 200).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const webhooks = [
+        { name: 'approve', type: 'gate' as const, url: `${base}/gate` },
+        { name: 'chat', type: 'rolledBack' as const, url: `${base}/told` },
+      ];
+      editRouter(cluster, (s) => {
+        s.subsets[0] = { branch: 'main', versions: { v2: 100 } };
+        s.progression = { ...PROGRESSION, webhooks };
+      });
+      await runUntilSettled(reconcile, cluster);
+      await runFor(INTERVAL_MS);
+      expect(status(cluster).progression).toMatchObject({ step: 1, failures: 0, message: 'holding: gate closed: webhook approve answered 409' });
+      gateOpen = true;
+      await runFor(INTERVAL_MS);
+      expect(status(cluster).progression).toMatchObject({ step: 2, canaryWeight: 50 });
+      answers.success = { value: 10 };
+      await runFor(2 * INTERVAL_MS);
+      expect(status(cluster).phase).toBe('RolledBack');
+      await runFor(INTERVAL_MS);
+      expect(calls).toEqual([
+        { path: '/gate', type: 'gate' },
+        { path: '/gate', type: 'gate' },
+        { path: '/told', type: 'rolledBack' },
+      ]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('a Router without progression applies a weight edit at once, as before', async () => {
