@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { CONTROLLER_NODE_FLAGS } from '../controllers/node-flags.ts';
+import { RLS_NODE_FLAGS } from '../ratelimit/node-flags.ts';
 
 const root = join(import.meta.dirname, '..');
 
@@ -19,5 +20,14 @@ describe('controller V8 flags', () => {
     const args = deployment.spec.template.spec.containers[0]?.args ?? [];
     expect(args.slice(0, CONTROLLER_NODE_FLAGS.length)).toEqual([...CONTROLLER_NODE_FLAGS]);
     expect(args[CONTROLLER_NODE_FLAGS.length]).toBe('controllers/main.ts');
+  });
+});
+
+describe('rate-limit service V8 flags', () => {
+  it('the rate-limit Deployment uses them', () => {
+    const docs = parseAllDocuments(readFileSync(join(root, 'deploy', 'ratelimit.yaml'), 'utf8')).map((d) => d.toJS() as { kind?: string; spec?: { template?: { spec: { containers: { args: string[] }[] } } } });
+    const args = docs.find((d) => d.kind === 'Deployment')?.spec?.template?.spec.containers[0]?.args ?? [];
+    expect(args.slice(0, RLS_NODE_FLAGS.length)).toEqual([...RLS_NODE_FLAGS]);
+    expect(args[RLS_NODE_FLAGS.length]).toBe('ratelimit/main.ts');
   });
 });

@@ -12,7 +12,7 @@ export interface RunSample {
   cpuUsPerDecision: number;
   /** VmHWM of the server process at the end of the run (it is started fresh for every run). */
   peakRssMiB: number;
-  /** Commands Redis processed during the measured calls, per decision (a script call is one). */
+  /** Commands Redis executed during the measured calls (inside scripts too), per decision. */
   redisCommandsPerDecision: number;
   /** Redis's own CPU during the measured calls, µs per decision. */
   redisCpuUsPerDecision: number;

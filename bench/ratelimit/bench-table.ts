@@ -76,7 +76,7 @@ export function printTable(results: readonly CaseResult[], verdicts: readonly Ta
   console.log(fmt(widths.map((w) => '-'.repeat(w))));
   for (const l of lines) console.log(fmt(l));
   console.log('A decision is one ShouldRateLimit call answered OK (5 descriptors in the multi-descriptor case). CPU: the server process only (/proc/<pid>/stat), not ghz.');
-  console.log('Redis cmds: total_commands_processed (a script call is one command); Redis CPU: used_cpu_user + used_cpu_sys; both INFO deltas around the measured calls.');
+  console.log('Redis cmds: total_commands_processed, commands run inside a Lua script included (EVALSHA + GET + SET = 3); Redis CPU: used_cpu_user + used_cpu_sys; both INFO deltas around the measured calls.');
   console.log(`Redis ceiling (redis-benchmark -P 16 INCRBY): ${ctx.redisCeiling.toFixed(0)} commands/s`);
   console.log(`Host: ${availableParallelism()} CPUs; uptime at start: ${ctx.uptime[0]}; at end: ${ctx.uptime[1]}`);
   console.log('\nTargets (issue 11):');

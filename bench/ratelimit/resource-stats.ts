@@ -21,15 +21,16 @@ export function peakRssMiB(pid: number): number {
   return Number(m[1]) / 1024;
 }
 
-/** Redis's own counters: commands processed from clients and CPU seconds used, from INFO. */
+/** Redis's own counters: commands executed and CPU seconds used, from INFO. */
 export interface RedisCounters {
   commands: number;
   cpuSeconds: number;
 }
 
 /**
- * Reads `INFO stats` and `INFO cpu`. total_commands_processed counts what clients sent (a script
- * call is one command, whatever it runs inside), less the INFO commands this reading itself adds.
+ * Reads `INFO stats` and `INFO cpu`. total_commands_processed counts every command Redis
+ * executed, those a Lua script runs included (one EVALSHA running GET and SET counts 3), so
+ * scripted and plain counting (the reference's INCRBY + EXPIRE: 2) compare as work done.
  */
 export async function redisCounters(admin: Redis): Promise<RedisCounters> {
   const text = `${await admin.info('stats')}\n${await admin.info('cpu')}`;
