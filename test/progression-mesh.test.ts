@@ -9,6 +9,10 @@ const INTERVAL_MS = 4_000;
 /** A rollback is decided within failureLimit windows of the first bad step; room for a loaded host. */
 const ROLLBACK_SLACK_MS = 10_000;
 
+async function controllerMetrics(env: ProgressionMesh): Promise<string> {
+  return fetch(`http://127.0.0.1:${env.controller?.httpPort}/metrics`).then((r) => r.text());
+}
+
 function expectNoRoutingFailure(r: ScenarioResult): void {
   expect(r.failedFromRouting, `failed by routing; flags ${JSON.stringify(r.flags)}`).toBe(0);
   // Every non-200 line the gateway logged is a backend's own answer: no NR, NC, UH or UF flag.
@@ -37,6 +41,10 @@ describe('a Router walks its canary on real Prometheus metrics', { timeout: 180_
     const s = await env.status();
     expect(s).toMatchObject({ phase: 'Ready', weights: 'v2=100', progression: { phase: 'Promoted', promoted: { v2: 100 } } });
     expect(s?.progression?.checks?.map((c) => c.verdict)).toEqual(['Pass', 'Pass']);
+    const metrics = await controllerMetrics(env);
+    expect(metrics).toMatch(/^switchyard_progression_promotions_total [1-9]/m);
+    expect(metrics).toMatch(/^switchyard_progression_steps_total [1-9]/m);
+    expect(metrics).toMatch(/^switchyard_progression_analysis_total\{verdict="Pass"\} [1-9]/m);
   });
 
   it('rolls a version answering 30% 500s back within failureLimit windows; the only failures are its own 500s', async () => {
@@ -49,6 +57,7 @@ describe('a Router walks its canary on real Prometheus metrics', { timeout: 180_
     expectNoRoutingFailure(r);
     expect(await env.status()).toMatchObject({ phase: 'RolledBack', weights: 'v2=100', progression: { current: { v2: 100 } } });
     expect(r.events.find((e) => e.startsWith('RolledBack:'))).toMatch(/^RolledBack: rolling back to v2=100: success-rate = /);
+    expect(await controllerMetrics(env)).toMatch(/^switchyard_progression_rollbacks_total\{reason="analysis"\} [1-9]/m);
     await resetTo(env, 'v2');
   });
 
