@@ -6,20 +6,13 @@ export const MAX_PER_CLIENT_OVERRIDES = 64;
 const IPV4_BITS = 32;
 const IPV6_BITS = 128;
 
-/**
- * Why a principal cannot be counted or matched: Envoy's route rate-limit actions read headers,
- * addresses and metadata, none of which holds the peer certificate's identity on a sidecar's
- * inbound; only the CEL descriptor extension (`envoy.rate_limit_descriptors.expr`) can read it.
- */
-export const PRINCIPAL_UNSUPPORTED =
-  "is not supported: no Envoy rate-limit action reads the caller's mTLS principal (only the CEL descriptor extension envoy.rate_limit_descriptors.expr could, which Switchyard does not render yet); count by a header the caller's identity is carried in instead";
-
 const ONE_KIND = 'set exactly one of header, remoteAddress or principal: the value each caller is counted by';
 
 export const perClientOverride = z.object({
   /**
    * The caller's value: a header value, an IPv4 address or network inside the `prefixLength`
-   * (`10.1.2.0/24`, or any address in it), or a principal as `principal` counts it.
+   * (`10.1.2.0/24`, or any address in it), or a principal (`cluster.local/ns/a/sa/b`, as Istio
+   * writes principals, or the full `spiffe://` URI).
    */
   value: z.string().min(1).max(1024),
   /** Requests per unit for this caller, instead of `spec.quota`. */
@@ -46,7 +39,10 @@ export const perClient = z
         v6PrefixLength: z.number().int().min(0).max(IPV6_BITS).optional(),
       })
       .optional(),
-    /** One counter per mTLS principal of the caller: refused, see PRINCIPAL_UNSUPPORTED. */
+    /**
+     * One counter per mTLS principal of the caller (server side: the URI SAN of the certificate
+     * the caller's sidecar presents, `spiffe://cluster.local/ns/<ns>/sa/<sa>`).
+     */
     principal: z.object({}).optional(),
     /** Callers with a quota of their own (at most 64, values unique). */
     overrides: z
@@ -58,7 +54,6 @@ export const perClient = z
   .superRefine((p, ctx) => {
     const kinds = [p.header, p.remoteAddress, p.principal].filter((k) => k !== undefined).length;
     if (kinds !== 1) ctx.addIssue({ code: 'custom', path: [], message: ONE_KIND });
-    if (p.principal !== undefined) ctx.addIssue({ code: 'custom', path: ['principal'], message: PRINCIPAL_UNSUPPORTED });
     const seen = new Set<string>();
     for (const [i, o] of (p.overrides ?? []).entries()) {
       if (seen.has(o.value)) ctx.addIssue({ code: 'custom', path: ['overrides', i, 'value'], message: `must be unique, "${o.value}" appears twice` });
@@ -66,9 +61,6 @@ export const perClient = z
     }
   })
   .meta({
-    'x-kubernetes-validations': [
-      { rule: '[has(self.header), has(self.remoteAddress), has(self.principal)].filter(k, k).size() == 1', message: ONE_KIND },
-      { rule: '!has(self.principal)', message: PRINCIPAL_UNSUPPORTED, fieldPath: '.principal' },
-    ],
+    'x-kubernetes-validations': [{ rule: '[has(self.header), has(self.remoteAddress), has(self.principal)].filter(k, k).size() == 1', message: ONE_KIND }],
   });
 export type PerClient = z.infer<typeof perClient>;

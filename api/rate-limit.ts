@@ -43,6 +43,8 @@ export type RateLimitMatch = z.infer<typeof rateLimitMatch>;
 /** `workloadSelector` names the target's own pods; a client-side limit runs in its callers. */
 /** Envoy's local_ratelimit keeps one bucket per listed descriptor value; it cannot count unknown callers apart. */
 const PER_LOCAL_MESSAGE = 'needs mode global: a local limit keeps one token bucket per pod, not one per caller';
+/** On a caller's outbound the downstream is the caller's own app, over plaintext: no peer certificate. */
+const PRINCIPAL_SIDE_MESSAGE = "needs side server: the caller's principal is known only where its mTLS connection ends, in the target's inbound";
 const CLIENT_SELECTOR_MESSAGE = 'selects the target\'s own pods, which only side server uses; with side client select callers with match.source.labels';
 
 export const rateLimitSpec = z
@@ -100,6 +102,10 @@ export const rateLimitSpec = z
     if (s.side === 'client' && s.workloadSelector) {
       ctx.addIssue({ code: 'custom', path: ['workloadSelector'], message: CLIENT_SELECTOR_MESSAGE });
     }
+    if (s.side === 'client') {
+      if (s.match?.source?.principal !== undefined) ctx.addIssue({ code: 'custom', path: ['match', 'source', 'principal'], message: PRINCIPAL_SIDE_MESSAGE });
+      if (s.per?.principal !== undefined) ctx.addIssue({ code: 'custom', path: ['per', 'principal'], message: PRINCIPAL_SIDE_MESSAGE });
+    }
     if (s.mode === 'local' && s.per !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['per'], message: PER_LOCAL_MESSAGE });
     }
@@ -112,6 +118,12 @@ export const rateLimitSpec = z
       { rule: '(has(self.hosts) && size(self.hosts) > 0) || has(self.workloadSelector)', message: 'set hosts and/or workloadSelector to say which service is limited', fieldPath: '.hosts' },
       { rule: "!has(self.workloadSelector) || !has(self.side) || self.side != 'client'", message: CLIENT_SELECTOR_MESSAGE, fieldPath: '.workloadSelector' },
       { rule: "!has(self.per) || !has(self.mode) || self.mode != 'local'", message: PER_LOCAL_MESSAGE, fieldPath: '.per' },
+      { rule: "!has(self.side) || self.side != 'client' || !has(self.per) || !has(self.per.principal)", message: PRINCIPAL_SIDE_MESSAGE, fieldPath: '.per.principal' },
+      {
+        rule: "!has(self.side) || self.side != 'client' || !has(self.match) || !has(self.match.source) || !has(self.match.source.principal)",
+        message: PRINCIPAL_SIDE_MESSAGE,
+        fieldPath: '.match.source.principal',
+      },
       // format(), not `+ string(int)`: the API server costs a concatenated string(int) as unbounded.
       { rule: 'self.quota > 0', messageExpression: "'quota must be greater than 0 (got %d)'.format([self.quota])", fieldPath: '.quota' },
     ],

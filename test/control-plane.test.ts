@@ -154,7 +154,10 @@ describe('control plane', () => {
     expect(await rejection(RATE_LIMIT, bad('two-kinds', { per: { header: 'x-api-key', remoteAddress: {} } }))).toContain(
       'spec.per: Invalid value: set exactly one of header, remoteAddress or principal: the value each caller is counted by',
     );
-    expect(await rejection(RATE_LIMIT, bad('principal', { per: { principal: {} } }))).toContain("spec.per.principal: Invalid value: is not supported: no Envoy rate-limit action reads the caller's mTLS principal");
+    const clientSide = { side: 'client', workloadSelector: undefined, per: { principal: {} } };
+    expect(await rejection(RATE_LIMIT, bad('principal', clientSide))).toContain(
+      "spec.per.principal: Invalid value: needs side server: the caller's principal is known only where its mTLS connection ends, in the target's inbound",
+    );
     expect(await rejection(RATE_LIMIT, bad('local', { mode: 'local', algorithm: undefined }))).toContain('spec.per: Invalid value: needs mode global: a local limit keeps one token bucket per pod, not one per caller');
     const twice = { ...spec.per, overrides: [{ value: 'k', quota: 1 }, { value: 'k', quota: 2 }] };
     expect(await rejection(RATE_LIMIT, bad('twice', { per: twice }))).toContain('spec.per.overrides[1]: Duplicate value: {"value":"k"}');

@@ -46,7 +46,7 @@ afterAll(async () => {
 describe('a RateLimit the service cannot serve, next to good ones', () => {
   it('is a warning (the good ones are served), not an error', async () => {
     const admin = new KubeClient(loadKubeConfig({ path: cp.kubeconfigPath }));
-    const bad = rateLimitOf('by-principal', { match: { source: { principal: 'cluster.local/ns/shop/sa/web' } } });
+    const bad = rateLimitOf('by-ipv6', { match: { remoteAddress: 'fd00::/8' } });
     await applyObjects(admin, [rateLimitOf('good', {}), bad] as unknown as KubeObject[]);
     await eventually('the problem reported', () => failures.length > 0);
     expect(failures[0]).toBeInstanceOf(PartialQuotaTableError);

@@ -76,8 +76,8 @@ describe('rateLimitReconciler', () => {
   });
 
   it('reports a spec the renderer rejects as Invalid and stops (terminal)', async () => {
-    put(cluster, { ...SEED_SPEC, match: { source: { principal: 'spiffe://cluster.local/ns/a/sa/b' } } });
-    const message = 'spec.match.source.principal: is not supported: no Envoy rate-limit action reads the caller\'s mTLS principal (only the CEL descriptor extension envoy.rate_limit_descriptors.expr could, which Switchyard does not render yet); count by a header the caller\'s identity is carried in instead (got "spiffe://cluster.local/ns/a/sa/b")';
+    put(cluster, { ...SEED_SPEC, match: { remoteAddress: 'fd00::/8' } });
+    const message = 'spec.match.remoteAddress: IPv6 addresses are not supported yet (got "fd00::/8")';
     expect(await reconcile(KEY, cluster.context())).toEqual({ kind: 'terminal', reason: message });
     expect(objectWrites(cluster)).toEqual([]);
     expect(status(cluster)).toMatchObject({ phase: 'Invalid' });

@@ -1,6 +1,5 @@
 import type { HeaderMatch, RateLimit } from '../../api/rate-limit.ts';
-import { MASKED_REMOTE_ADDRESS_KEY, PRINCIPAL_UNSUPPORTED, perClientPart, type PerClientAction } from './per-client.ts';
-import { RateLimitRenderError } from './render-error.ts';
+import { MASKED_REMOTE_ADDRESS_KEY, SOURCE_PRINCIPAL_KEY, perClientPart, principalAction, principalUri, type PerClientAction } from './per-client.ts';
 import { parseIpv4Network } from './remote-address.ts';
 
 export { MASKED_REMOTE_ADDRESS_KEY };
@@ -56,17 +55,15 @@ interface DescriptorPart {
  * 1. `generic_key` `switchyard_ratelimit=<namespace>.<name>` — always emitted, names the limit;
  * 2. one `header_value_match` per header condition, in spec order, `header_match=<readable rule>`
  *    (inverted conditions use `expect_match: false`, so an absent header also counts as "not");
- * 3. for `remoteAddress`, `masked_remote_address` with the CIDR's prefix length: Envoy emits the
+ * 3. for `source.principal`, `source_principal=<spiffe URI>` from the CEL descriptor extension
+ *    reading the peer certificate's URI SAN (no certificate: no descriptor);
+ * 4. for `remoteAddress`, `masked_remote_address` with the CIDR's prefix length: Envoy emits the
  *    caller's masked address, which equals the configured network only for callers inside it.
  * Source labels need no entry: they select the callers' sidecars via the workloadSelector.
  * `spec.per` adds one more entry after these (`perClientPart`).
- * Throws RateLimitRenderError for conditions that have no descriptor form (source principal).
  */
 function descriptorParts(rl: RateLimit): DescriptorPart[] {
   const match = rl.spec.match;
-  if (match?.source?.principal !== undefined) {
-    throw new RateLimitRenderError('spec.match.source.principal', `${PRINCIPAL_UNSUPPORTED} (got "${match.source.principal}")`);
-  }
   const id = `${rl.metadata.namespace ?? ''}.${rl.metadata.name}`;
   const parts: DescriptorPart[] = [
     { entry: { key: RATE_LIMIT_KEY, value: id }, action: { generic_key: { descriptor_key: RATE_LIMIT_KEY, descriptor_value: id } } },
@@ -77,6 +74,11 @@ function descriptorParts(rl: RateLimit): DescriptorPart[] {
       entry: { key: HEADER_MATCH_KEY, value },
       action: { header_value_match: { descriptor_value: value, expect_match: header.invert !== true, headers: [headerMatcher(header)] } },
     });
+  }
+  if (match?.source?.principal !== undefined) {
+    // The caller's URI SAN, compared by the service: a caller with another principal (or none)
+    // sends a descriptor no quota matches, or none at all.
+    parts.push({ entry: { key: SOURCE_PRINCIPAL_KEY, value: principalUri(match.source.principal) }, action: principalAction(false) });
   }
   if (match?.remoteAddress !== undefined) {
     const net = parseIpv4Network(match.remoteAddress);

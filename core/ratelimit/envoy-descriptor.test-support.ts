@@ -8,6 +8,8 @@ export interface ModelRequest {
   headers: Record<string, string>;
   /** Downstream remote IPv4 address. */
   remoteAddress: string;
+  /** URI SAN of the downstream peer's certificate, if it presented one. */
+  peerUriSan?: string;
 }
 
 type Entry = { key: string; value: string };
@@ -28,6 +30,13 @@ export function envoyDescriptorFor(actions: unknown[], req: ModelRequest): Entry
 const SKIP = 'skip';
 
 function applyAction(action: Record<string, Record<string, unknown>>, req: ModelRequest): Entry | typeof SKIP | undefined {
+  if (action.extension) {
+    const config = action.extension.typed_config as { descriptor_key: string; text: string; skip_if_error?: boolean };
+    if (config.text !== 'connection.uri_san_peer_certificate') throw new Error(`model does not know expression ${config.text}`);
+    // No peer certificate: the attribute is missing, an evaluation error.
+    if (req.peerUriSan === undefined) return config.skip_if_error === true ? SKIP : undefined;
+    return { key: config.descriptor_key, value: req.peerUriSan };
+  }
   if (action.request_headers) {
     const rh = action.request_headers;
     const value = req.headers[(rh.header_name as string).toLowerCase()];

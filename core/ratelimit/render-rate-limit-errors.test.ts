@@ -6,10 +6,10 @@ import { defaultRenderOptions, renderRateLimit } from './render-rate-limit.ts';
 
 const cases: [string, RateLimit, string, string][] = [
   [
-    'source principal',
-    rateLimitOf({ ...SEED_SPEC, match: { source: { principal: 'cluster.local/ns/a/sa/b' } } }),
+    'source principal on the client side',
+    rateLimitOf({ ...SEED_SPEC, side: 'client', match: { source: { principal: 'cluster.local/ns/a/sa/b' } } }),
     'spec.match.source.principal',
-    'spec.match.source.principal: is not supported: no Envoy rate-limit action reads the caller\'s mTLS principal (only the CEL descriptor extension envoy.rate_limit_descriptors.expr could, which Switchyard does not render yet); count by a header the caller\'s identity is carried in instead (got "cluster.local/ns/a/sa/b")',
+    'spec.match.source.principal: needs side server: the caller\'s principal is known only where its mTLS connection ends, in the target\'s inbound (got "cluster.local/ns/a/sa/b")',
   ],
   [
     'source labels on the server side',

@@ -9,6 +9,9 @@ import { rateLimitTarget } from './target.ts';
 /** Spec fields that only the rate-limit service reads, so they mean nothing in local mode. */
 const GLOBAL_ONLY_FIELDS = ['domain', 'timeout', 'failureMode'] as const;
 
+/** On a caller's outbound the downstream is the caller's own app, over plaintext: no peer certificate. */
+const PRINCIPAL_SIDE = "needs side server: the caller's principal is known only where its mTLS connection ends, in the target's inbound";
+
 /** Envoy compiles `safe_regex` matches with RE2, which refuses lookaround and backreferences. */
 function checkRegexes(rl: RateLimit): void {
   for (const [i, header] of (rl.spec.match?.headers ?? []).entries()) {
@@ -38,6 +41,11 @@ export function validateRateLimit(rl: RateLimit): void {
     if (rl.spec.algorithm !== undefined && rl.spec.algorithm !== 'tokenBucket') {
       throw new RateLimitRenderError('spec.algorithm', `mode local always uses Envoy's token bucket (got "${rl.spec.algorithm}")`);
     }
+  }
+  if (rl.spec.side === 'client') {
+    const principal = rl.spec.match?.source?.principal;
+    if (principal !== undefined) throw new RateLimitRenderError('spec.match.source.principal', `${PRINCIPAL_SIDE} (got "${principal}")`);
+    if (rl.spec.per?.principal !== undefined) throw new RateLimitRenderError('spec.per.principal', `${PRINCIPAL_SIDE} (got {})`);
   }
   rateLimitTarget(rl);
   checkRegexes(rl);

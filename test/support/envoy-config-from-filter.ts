@@ -6,10 +6,19 @@ export interface StaticEndpoints {
   backendPort: number;
   /** Ports of the rate-limit service replicas on 127.0.0.1 (gRPC); one cluster endpoint each. */
   rateLimitPorts?: number[];
+  /** Serve the listener over TLS, asking callers for a certificate (optional) signed by `trustedCa`. PEM texts. */
+  downstreamTls?: DownstreamTls;
+}
+
+export interface DownstreamTls {
+  certChain: string;
+  privateKey: string;
+  trustedCa: string;
 }
 
 const HCM_TYPE = 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
 const ROUTER_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router';
+const DOWNSTREAM_TLS_TYPE = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext';
 const HTTP_OPTIONS_TYPE = 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
 const ROUTER_FILTER = 'envoy.filters.http.router';
 const BACKEND_CLUSTER = 'backend';
@@ -62,7 +71,12 @@ export function envoyConfigFromFilter(filters: readonly EnvoyFilter[], endpoints
         {
           name: 'inbound',
           address: socket(0),
-          filter_chains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: hcm }] }],
+          filter_chains: [
+            {
+              filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: hcm }],
+              ...(endpoints.downstreamTls ? { transport_socket: tlsSocket(endpoints.downstreamTls) } : {}),
+            },
+          ],
         },
       ],
       clusters: [
@@ -105,6 +119,21 @@ function protoMerge(target: Record<string, unknown>, source: Record<string, unkn
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** As a sidecar's inbound terminates mTLS: the peer's certificate is checked and its SANs are seen by filters. */
+function tlsSocket(tls: DownstreamTls): object {
+  return {
+    name: 'envoy.transport_sockets.tls',
+    typed_config: {
+      '@type': DOWNSTREAM_TLS_TYPE,
+      require_client_certificate: false,
+      common_tls_context: {
+        tls_certificates: [{ certificate_chain: { inline_string: tls.certChain }, private_key: { inline_string: tls.privateKey } }],
+        validation_context: { trusted_ca: { inline_string: tls.trustedCa } },
+      },
+    },
+  };
 }
 
 function socket(port: number): object {

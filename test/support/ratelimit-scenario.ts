@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RateLimit, RateLimitSpec, Unit } from '../../api/rate-limit.ts';
 import { renderRateLimit } from '../../core/ratelimit/render-rate-limit.ts';
-import { envoyConfigFromFilter } from './envoy-config-from-filter.ts';
+import { envoyConfigFromFilter, type DownstreamTls } from './envoy-config-from-filter.ts';
 import { startEnvoy, type EnvoyInstance } from '../../dev/envoy.ts';
 import { startRlsProcess, type RlsProcess } from './rls-process.ts';
 
@@ -45,6 +45,8 @@ export interface ScenarioOptions {
   redisUrl?: string;
   /** RLS processes behind the one Envoy cluster (default 1 when redisUrl is set). */
   replicas?: number;
+  /** Envoy's listener speaks TLS and asks callers for a certificate (then `send` cannot be used). */
+  downstreamTls?: DownstreamTls;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function startScenario(rateLimits: RateLimit[], opts: ScenarioOptio
   try {
     for (let i = 0; i < count; i++) replicas.push(await startRlsProcess({ rateLimits, redisUrl: opts.redisUrl, storeDeadlineMs: STORE_DEADLINE_MS }));
     const filters = rateLimits.flatMap((rl) => renderRateLimit(rl, { serviceCluster: RLS_CLUSTER }));
-    const config = envoyConfigFromFilter(filters, { backendPort: opts.backendPort, rateLimitPorts: replicas.map((r) => r.grpcPort) });
+    const config = envoyConfigFromFilter(filters, { backendPort: opts.backendPort, rateLimitPorts: replicas.map((r) => r.grpcPort), downstreamTls: opts.downstreamTls });
     const envoy = await startEnvoy(config);
     return {
       envoy,
