@@ -15,8 +15,8 @@ describe('switchyard render', () => {
     expect(first.stderr).not.toContain('Skipped');
     expect(first.code).toBe(0);
     const kinds = parseAllDocuments(first.stdout).map((d) => (d.toJS() as { kind: string }).kind);
-    expect(kinds.filter((k) => k === 'VirtualService')).toHaveLength(2);
-    expect(kinds.filter((k) => k === 'DestinationRule')).toHaveLength(2);
+    expect(kinds.filter((k) => k === 'VirtualService')).toHaveLength(3);
+    expect(kinds.filter((k) => k === 'DestinationRule')).toHaveLength(3);
     expect(kinds.filter((k) => k === 'EnvoyFilter')).toHaveLength(3);
     expect(kinds.filter((k) => k === 'Service')).toHaveLength(1);
     expect(run('render', '-f', examples).stdout).toBe(first.stdout);
@@ -66,7 +66,7 @@ describe('switchyard validate', () => {
   it('accepts every example', () => {
     const r = run('validate', '-f', examples);
     expect(r.stderr).toBe('');
-    expect(r.stdout.trim()).toBe('switchyard validate: 10 resource(s) valid');
+    expect(r.stdout.trim()).toBe('switchyard validate: 11 resource(s) valid');
     expect(r.code).toBe(0);
   });
 
