@@ -21,7 +21,9 @@ describe('npm start (embedded default)', () => {
     expect(stdout).toMatch(/sm-verify\/sm-verify-page\s+Ready\s+v1\.0\.1=90,v1\.0\.2=10\s+box-0999/);
     expect(stdout).toMatch(/bookinfo\/reviews\s+Ready\s+v1=70,v2=20,v3=10\s+box-123/);
     expect(stdout).toMatch(/sm-verify\/page-show\s+Ready\s+switchyard_ratelimit=sm-verify\.page-show/);
-    expect(stdout).toContain('Generated: 2 VirtualService(s), 2 DestinationRule(s), 2 EnvoyFilter(s)');
+    // A Router with spec.progression seen for the first time starts at its declared weights.
+    expect(stdout).toMatch(/shop\/checkout\s+Ready\s+v2\.4\.0=100\s+box-1207/);
+    expect(stdout).toContain('Generated: 3 VirtualService(s), 3 DestinationRule(s), 3 EnvoyFilter(s)');
     expect(stdout).toMatch(/export KUBECONFIG=\S+admin\.kubeconfig/);
   }, 240_000);
 });
@@ -33,6 +35,12 @@ describe('npm start flags', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
     return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
   }
+
+  it('rejects a Prometheus URL that is not http(s)://host:port, naming it', async () => {
+    const { code, stderr } = await run(['--kubeconfig', '/nonexistent', '--prometheus-url', 'prometheus:9090']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--prometheus-url must be http(s)://host:port (got prometheus:9090)');
+  });
 
   it('rejects an istiod debug URL that is not http(s)://host:port, naming it', async () => {
     const { code, stderr } = await run(['--kubeconfig', '/nonexistent', '--istiod-debug-url', 'istiod:15014']);
