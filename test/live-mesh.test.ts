@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSeries } from '../bench/mesh/run-series.ts';
-import { SERVICE, WORKLOADS } from '../bench/mesh/series.ts';
+import { SERVICE, serviceMesh } from '../bench/mesh/series.ts';
 import { istiodVerifier } from '../controllers/router/verify/istiod-verifier.ts';
 import { clusterName } from '../controllers/router/verify/xds-expectation.ts';
 import { applyObjects, readObjects } from '../kube/apply-as-user.ts';
@@ -38,7 +38,7 @@ describe('the verified wait against a real istiod and Envoy gateway', () => {
   let admin: KubeClient;
   beforeAll(async () => {
     cp = await startControlPlane({ installCrds: true });
-    mesh = await startLiveMesh({ controlPlane: cp, namespace: SERVICE.namespace, host: HOST, port: SERVICE.port, selector: { app: SERVICE.app }, workloads: WORKLOADS });
+    mesh = await startLiveMesh(serviceMesh(cp));
     admin = new KubeClient(loadKubeConfig({ path: cp.kubeconfigPath }));
   });
   afterAll(async () => {
@@ -103,15 +103,7 @@ describe('sandbox routing by the caller\'s labels, through a sidecar-style clien
   let controller: ControllerProcess | undefined;
   beforeAll(async () => {
     cp = await startControlPlane({ installCrds: true });
-    mesh = await startLiveMesh({
-      controlPlane: cp,
-      namespace: SERVICE.namespace,
-      host: HOST,
-      port: SERVICE.port,
-      selector: { app: SERVICE.app },
-      workloads: WORKLOADS,
-      clientLabels: { app: 'client', branch: 'box-1' },
-    });
+    mesh = await startLiveMesh(serviceMesh(cp, { clientLabels: { app: 'client', branch: 'box-1' } }));
     const admin = new KubeClient(loadKubeConfig({ path: cp.kubeconfigPath }));
     await applyObjects(admin, await readObjects([RBAC]));
     controller = await startControllerProcess({

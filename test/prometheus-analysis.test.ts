@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisCheck, MetricSource } from '../api/progression.ts';
 import { startTraffic, type Traffic } from '../bench/mesh/traffic.ts';
-import { SERVICE, WORKLOADS } from '../bench/mesh/series.ts';
+import { SERVICE, serviceMesh } from '../bench/mesh/series.ts';
 import { resourcePath, ROUTER } from '../controllers/scheme.ts';
 import { checkQuery, subsetCluster, type QueryTarget } from '../core/progression/queries.ts';
 import { startControlPlane, type ControlPlane } from '../dev/control-plane.ts';
@@ -82,15 +82,7 @@ describe('analysis queries on a real Prometheus scraping the live mesh', () => {
 
   beforeAll(async () => {
     cp = await startControlPlane({ installCrds: true });
-    mesh = await startLiveMesh({
-      controlPlane: cp,
-      namespace: SERVICE.namespace,
-      host: HOST,
-      port: SERVICE.port,
-      selector: { app: SERVICE.app },
-      workloads: WORKLOADS,
-      prometheus: { scrapeIntervalMs: SCRAPE_MS },
-    });
+    mesh = await startLiveMesh(serviceMesh(cp, { prometheus: { scrapeIntervalMs: SCRAPE_MS } }));
     if (!mesh.prometheus) throw new Error('the live mesh started no Prometheus');
     canary = mesh.backends.get('main-v2') as VersionBackend;
     const admin = new KubeClient(loadKubeConfig({ path: cp.kubeconfigPath }));

@@ -10,7 +10,7 @@ import { resourcePath, ROUTER } from '../../controllers/scheme.ts';
 import { startControlPlane, type ControlPlane } from '../../dev/control-plane.ts';
 import { startControllerProcess, type ControllerProcess } from '../../dev/controller-process.ts';
 import { startLiveMesh, type LiveMesh } from '../../dev/live-mesh.ts';
-import { SERVICE, WORKLOADS } from './series.ts';
+import { SERVICE, serviceMesh } from './series.ts';
 
 const RBAC = join(import.meta.dirname, '..', '..', 'deploy', 'rbac.yaml');
 const FIELD_MANAGER = 'progression-bench';
@@ -48,15 +48,7 @@ export class ProgressionMesh {
     try {
       const admin = new KubeClient(loadKubeConfig({ path: cp.kubeconfigPath }));
       await applyObjects(admin, await readObjects([RBAC]));
-      const mesh = await startLiveMesh({
-        controlPlane: cp,
-        namespace: SERVICE.namespace,
-        host: HOST,
-        port: SERVICE.port,
-        selector: { app: SERVICE.app },
-        workloads: WORKLOADS,
-        prometheus: { scrapeIntervalMs: SCRAPE_INTERVAL_MS },
-      });
+      const mesh = await startLiveMesh(serviceMesh(cp, { prometheus: { scrapeIntervalMs: SCRAPE_INTERVAL_MS } }));
       const env = new ProgressionMesh(cp, mesh, admin);
       await env.startController();
       return env;

@@ -16,7 +16,7 @@ import { HttpMethod } from '@kubernetes/client-node';
 import { KubeClient, loadKubeConfig } from '../../kube/kube-client.ts';
 import { DESTINATION_RULE, ISTIO_FILTER, resourcePath, ROUTER, VIRTUAL_SERVICE } from '../../controllers/scheme.ts';
 import type { KindRef, KubeObject } from '../../kube/types.ts';
-import { INITIAL, MIRROR, mirrorFilter, routerSpec, SANDBOX, series, SERVICE, WORKLOADS, type State } from './series.ts';
+import { INITIAL, MIRROR, mirrorFilter, routerSpec, SANDBOX, series, SERVICE, serviceMesh, type State } from './series.ts';
 import { startTraffic, type Sample } from './traffic.ts';
 
 const RBAC = fileURLToPath(new URL('../../deploy/rbac.yaml', import.meta.url));
@@ -84,7 +84,7 @@ export async function runSeries(o: SeriesOptions, log: (line: string) => void = 
   try {
     const admin = new KubeClient(loadKubeConfig({ path: cp.kubeconfigPath }));
     await applyObjects(admin, await readObjects([RBAC]));
-    mesh = await startLiveMesh({ controlPlane: cp, namespace: SERVICE.namespace, host: HOST, port: SERVICE.port, selector: { app: SERVICE.app }, workloads: WORKLOADS });
+    mesh = await startLiveMesh(serviceMesh(cp));
     log(`${modeLabel(o.mode)}: mesh up (istiod ${mesh.istiodDebugUrl}, gateway :${mesh.gatewayPort})`);
     if (o.mode.kind === 'verified' || o.mode.kind === 'settle') controller = await startController(cp, mesh, o.mode);
     const driver = new Driver(admin, mesh, o.mode);

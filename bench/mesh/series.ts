@@ -1,9 +1,19 @@
 import type { RouterSpec } from '../../api/router.ts';
+import type { ControlPlane } from '../../dev/control-plane.ts';
+import type { LiveMeshOptions } from '../../dev/live-mesh.ts';
 
 /** The service every series drives; its workloads are registered by the live-mesh harness. */
 export const SERVICE = { name: 'shop', namespace: 'mesh', port: 80, app: 'shop' } as const;
 export const SANDBOX = { branch: 'box-1', header: 'x-branch' } as const;
 export const MIRROR = { subset: 'main-rc', version: 'rc', filter: 'mirror-rc' } as const;
+
+/** The service's host, as the Router renders it. */
+export const SERVICE_HOST = `${SERVICE.name}.${SERVICE.namespace}.svc.cluster.local`;
+
+/** The live mesh every series, walk and mesh test runs: the service, its workloads, plus `extra` (a client proxy, Prometheus). */
+export function serviceMesh(controlPlane: ControlPlane, extra: Partial<LiveMeshOptions> = {}): LiveMeshOptions {
+  return { controlPlane, namespace: SERVICE.namespace, host: SERVICE_HOST, port: SERVICE.port, selector: { app: SERVICE.app }, workloads: WORKLOADS, ...extra };
+}
 
 /** Workloads (WorkloadEntry + backend) a series needs: two alternating versions, the mirror target, the sandbox. */
 export const WORKLOADS = [
