@@ -5,6 +5,8 @@ import { resetTo, runScenario, WALK, type Scenario, type ScenarioResult } from '
 function scenarios(): Scenario[] {
   let prometheusStopped = false;
   let controllerKilled = false;
+  let promoted = false;
+  let aborted = false;
   return [
     { name: 'healthy' },
     { name: '30% 500s', fault: { errorRate: 0.3 } },
@@ -25,6 +27,25 @@ function scenarios(): Scenario[] {
         controllerKilled = true;
         await env.killController();
         await env.startController();
+      },
+    },
+    {
+      name: 'pauseAt 30, promote after 2 s',
+      progression: { pauseAt: [30] },
+      during: async (env, o) => {
+        if (promoted || o.walk?.phase !== 'Paused') return;
+        promoted = true;
+        await new Promise((r) => setTimeout(r, 2_000));
+        await env.command(`promote@${Date.now()}`);
+      },
+    },
+    {
+      name: 'pauseAt 10, abort',
+      progression: { pauseAt: [10] },
+      during: async (env, o) => {
+        if (aborted || o.walk?.phase !== 'Paused') return;
+        aborted = true;
+        await env.command(`abort@${Date.now()}`);
       },
     },
   ];
