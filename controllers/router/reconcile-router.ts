@@ -73,6 +73,7 @@ export function routerReconciler(options: RouterReconcilerOptions = {}): Reconci
     if (!object || object.metadata.deletionTimestamp !== undefined) {
       confirmed.forget(key);
       walkOptions.memory.forget(key);
+      options.progressionMetrics?.canaryWeight.remove({ namespace: key.namespace, router: key.name });
       rejections.forget(key);
       return DONE;
     }
