@@ -52,9 +52,10 @@ function sendAs(s: Scenario, identity: ClientIdentity | undefined, count: number
   return Promise.all(Array.from({ length: count }, one));
 }
 
-async function scenario(name: string, spec: Pick<RateLimitSpec, 'quota' | 'per' | 'match'>): Promise<Scenario> {
-  const full: RateLimitSpec = { hosts: HOSTS, unit: 'MINUTE', timeout: TEST_RLS_TIMEOUT, ...spec };
-  return startScenario([rateLimitNamed(name, full)], { backendPort: backend.port, redisUrl: redis.url, downstreamTls: certs.server });
+async function scenario(name: string, spec: Pick<RateLimitSpec, 'quota' | 'per' | 'match' | 'mode'>): Promise<Scenario> {
+  const local = spec.mode === 'local';
+  const full: RateLimitSpec = { hosts: HOSTS, unit: 'MINUTE', ...(local ? {} : { timeout: TEST_RLS_TIMEOUT }), ...spec };
+  return startScenario([rateLimitNamed(name, full)], { backendPort: backend.port, redisUrl: local ? undefined : redis.url, downstreamTls: certs.server });
 }
 
 describe('the caller\'s principal through Envoy (mTLS)', () => {
@@ -77,6 +78,16 @@ describe('the caller\'s principal through Envoy (mTLS)', () => {
       expect(statusCounts(await sendAs(s, client(WEB), 3))).toEqual({ 200: 1, 429: 2 });
       expect(statusCounts(await sendAs(s, client(BATCH), 3))).toEqual({ 200: 3 });
       expect(statusCounts(await sendAs(s, undefined, 3))).toEqual({ 200: 3 });
+    } finally {
+      await s.dispose();
+    }
+  });
+
+  test('match.source.principal in mode local: each pod\'s token bucket counts only that principal', async () => {
+    const s = await scenario('local-from-web', { mode: 'local', quota: 2, match: { source: { principal: WEB } } });
+    try {
+      expect(statusCounts(await sendAs(s, client(WEB), 4))).toEqual({ 200: 2, 429: 2 });
+      expect(statusCounts(await sendAs(s, client(BATCH), 3))).toEqual({ 200: 3 });
     } finally {
       await s.dispose();
     }

@@ -31,4 +31,17 @@ describe('planHit', () => {
     expect([largest.kind, beyond.kind]).toEqual(['gcra', 'window']);
     expect(beyond).toMatchObject({ limit: 285_617, window: { startMs: utc('2023-01-01T00:00:00'), endMs: utc('2024-01-01T00:00:00') } });
   });
+
+  it('plans a sliding window as one key per descriptor, at its position in the window', () => {
+    // NOW is 20 s into its minute: two thirds of the previous minute still weigh (rounded up to a step).
+    const plan = planHit(hitOf(quota({ algorithm: 'slidingWindow', unit: 'MINUTE' })), '', NOW);
+    const minute = NOW - 20_000;
+    expect(plan).toEqual({
+      kind: 'sliding',
+      key: `${KEY}_sliding`,
+      limit: 137,
+      hits: 1,
+      position: { window: { startMs: minute, endMs: minute + 60_000 }, previousStartMs: minute - 60_000, nextEndMs: minute + 120_000, weight: 43_691 },
+    });
+  });
 });
