@@ -1,4 +1,7 @@
 import { DEFAULT_NAMESPACE } from '../api/meta.ts';
+import type { Progression } from '../api/progression.ts';
+import { DEFAULT_INTERVAL } from '../core/progression/walk.ts';
+import { stepWeights } from '../core/progression/walk-steps.ts';
 import { makeBeforeBreakPlan, type PlanStep } from '../core/plan/make-before-break.ts';
 import type { DestinationRule, VirtualService } from '../core/istio/types.ts';
 import { formatProblem } from './load-documents.ts';
@@ -43,11 +46,22 @@ export function runPlan(files: string[], live: string[], namespace: string, outp
     const steps = makeBeforeBreakPlan({ destinationRule: liveDr.get(key(dr.metadata)) ?? null, virtualService: liveVs.get(key(vs.metadata)) ?? null }, { destinationRule: dr, virtualService: vs });
     lines.push(`Router ${key(dr.metadata)}: ${steps.length === 0 ? 'up to date, nothing to apply' : `${steps.length} step(s)`}`);
     lines.push(...steps.flatMap(describeStep));
+    const router = desired.resources.routers.find((r) => key(r.metadata) === key(dr.metadata));
+    if (router?.spec.progression && steps.length > 0 && liveVs.has(key(vs.metadata))) lines.push(walkNote(router.spec.progression));
     objects.push(...steps.map((s) => s.object));
   }
   if (output === 'yaml') process.stdout.write(objects.length ? toYaml(objects) : '');
   else console.log(lines.join('\n'));
   return 0;
+}
+
+/**
+ * A walked Router reaches the planned end state through the walk's steps, not in one go (a
+ * Router created with progression starts at its declared weights, so a create gets no note).
+ */
+function walkNote(p: Progression): string {
+  const shares = stepWeights(p).map((w) => `${w}%`).join(', ');
+  return `  (spec.progression: the controller walks there from the promoted weights in steps of ${shares} of the way, ${p.interval ?? DEFAULT_INTERVAL} of analysis after each, then 100%; the steps above are those of the end state)`;
 }
 
 function describeStep(step: PlanStep): string[] {

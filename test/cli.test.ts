@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
@@ -95,6 +95,20 @@ describe('switchyard plan', () => {
     expect(r.stdout.indexOf('apply-virtual-service')).toBeGreaterThan(r.stdout.indexOf('apply-union-destination-rule'));
     expect(r.stdout.indexOf('apply-pruned-destination-rule')).toBeGreaterThan(r.stdout.indexOf('apply-virtual-service'));
     expect(r.stdout).toContain('remove subset master-v1-0-1');
+  });
+
+  it('says that a Router with spec.progression walks to the planned end state, and not for a create', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-cli-'));
+    const walked = join(examples, '10-progressive-canary.yaml');
+    expect(run('plan', '-f', walked, '--live', join(dir)).stdout).not.toContain('spec.progression');
+    writeFileSync(join(dir, 'live.yaml'), run('render', '-f', walked).stdout);
+    const next = readFileSync(walked, 'utf8').replace('versions: {v2.4.0: 100}', 'versions: {v2.5.0: 100}');
+    writeFileSync(join(dir, 'next.yaml'), next);
+    const r = run('plan', '-f', join(dir, 'next.yaml'), '--live', join(dir, 'live.yaml'));
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe(
+      '  (spec.progression: the controller walks there from the promoted weights in steps of 5%, 25%, 50% of the way, 2m of analysis after each, then 100%; the steps above are those of the end state)',
+    );
   });
 
   it('says so when live already matches', () => {
