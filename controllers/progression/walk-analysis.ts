@@ -53,7 +53,7 @@ export function webhookPayload(router: Router, state: ProgressionStatus, type: W
   };
 }
 
-/** The gates, asked only once every check passed (a failing step is not put to a human). */
+/** The gates, asked only once every check passed (a failing step is not put to a human); before step 1 there are no checks. */
 export async function gatesFor(input: AnalysisInput, checks: readonly CheckStatus[]): Promise<GateOutcome> {
   if (checks.some((c) => c.verdict !== 'Pass')) return { open: true };
   return askGates(input.progression.webhooks ?? [], webhookPayload(input.router, input.state, 'gate'), input.signal);

@@ -161,11 +161,13 @@ describe('routerReconciler: a canary walk', () => {
         s.progression = { ...PROGRESSION, webhooks };
       });
       await runUntilSettled(reconcile, cluster);
-      await runFor(INTERVAL_MS);
-      expect(status(cluster).progression).toMatchObject({ step: 1, failures: 0, message: 'holding: gate closed: webhook approve answered 409' });
+      // The gate stands before step 1: nothing moved, nothing counted.
+      expect(status(cluster).progression).toMatchObject({ step: 0, failures: 0, message: 'holding: gate closed: webhook approve answered 409' });
+      expect(liveWeights(cluster)).toBe('main-v1=100');
       gateOpen = true;
       await runFor(INTERVAL_MS);
-      expect(status(cluster).progression).toMatchObject({ step: 2, canaryWeight: 50 });
+      expect(status(cluster).progression).toMatchObject({ step: 1, canaryWeight: 10 });
+      expect(liveWeights(cluster)).toBe('main-v1=90,main-v2=10');
       answers.success = { value: 10 };
       await runFor(2 * INTERVAL_MS);
       expect(status(cluster).phase).toBe('RolledBack');

@@ -73,7 +73,8 @@ export async function walkOnLive(round: Round, walk: Walk): Promise<ReconcileRes
   let requeueMs: number | undefined;
   if (action.kind === 'analyse') {
     const analysis = { router, progression: walk.progression, state, intervalMs: walk.intervalMs, prometheusUrl: walk.options.prometheusUrl, query: walk.options.query, now, signal: ctx.signal };
-    const checks = await runChecks(analysis);
+    // Step 0 has no traffic on the canary yet: only the gates are asked.
+    const checks = state.step === 0 ? [] : await runChecks(analysis);
     for (const c of checks) metrics?.analyses.inc({ verdict: c.verdict });
     const decision = afterAnalysis(walk.progression, state, checks, await gatesFor(analysis, checks), now);
     ({ status: state, events } = decision);

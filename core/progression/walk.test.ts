@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckStatus, Progression } from '../../api/progression.ts';
+import type { CheckStatus, Progression, ProgressionStatus } from '../../api/progression.ts';
 import { afterAnalysis, judgeCheck } from './analysis.ts';
 import { beginRound, onLive, parseCommand, RESUMED } from './walk.ts';
 import { canaryVersion, stepWeights, walkWeights, weightsBetween } from './walk-steps.ts';
@@ -40,6 +40,18 @@ describe('walk steps', () => {
   });
 });
 
+/** A walk just started (step 0) past its gates: step 1's weights, not yet live. */
+function pastGates(p: Progression, started: ProgressionStatus): ProgressionStatus {
+  const gate = onLive(p, started, 10_000, T0);
+  expect(gate.kind).toBe('analyse');
+  return afterAnalysis(p, gate.status, [], { open: true }, T0).status;
+}
+
+/** v1 promoted, then an edit to v2: the walk at step 1 (not yet live). */
+function walkToV2(p: Progression): ProgressionStatus {
+  return pastGates(p, beginRound(p, { v2: 100 }, beginRound(p, { v1: 100 }, undefined, undefined).status, undefined).status);
+}
+
 describe('a walk', () => {
   const pass = (name: string): CheckStatus => judgeCheck({ name, metric: 'successRate', min: 99 }, { value: 100 }, T0);
   const fail = (name: string): CheckStatus => judgeCheck({ name, metric: 'successRate', min: 99 }, { value: 70 }, T0);
@@ -50,12 +62,16 @@ describe('a walk', () => {
     expect(first.status).toMatchObject({ phase: 'Promoted', promoted: { v1: 100 }, current: { v1: 100 } });
     expect(onLive(P, first.status, 10_000, T0).kind).toBe('settled');
     const walk = beginRound(P, { v2: 100 }, first.status, undefined);
-    expect(walk.status).toMatchObject({ phase: 'Progressing', step: 1, steps: 4, canaryWeight: 5, current: { v1: 95, v2: 5 }, from: { v1: 100 }, target: { v2: 100 } });
-    expect(walk.events.map((e) => e.reason)).toEqual(['Step']);
+    // Step 0: nothing moves before the gates are asked.
+    expect(walk.status).toMatchObject({ phase: 'Progressing', step: 0, steps: 4, canaryWeight: 0, current: { v1: 100 }, from: { v1: 100 }, target: { v2: 100 } });
+    expect(walk.events).toEqual([{ type: 'Normal', reason: 'Walk', message: 'walk from v1=100 to v2=100 started: 4 step(s)' }]);
+    expect(pastGates(P, walk.status)).toMatchObject({ step: 1, canaryWeight: 5, current: { v1: 95, v2: 5 } });
+    const closed = afterAnalysis(P, walk.status, [], { open: false, message: 'gate closed: webhook freeze answered 403' }, T0);
+    expect(closed.status).toMatchObject({ step: 0, current: { v1: 100 }, stepStartedAt: T0.toISOString(), message: 'holding: gate closed: webhook freeze answered 403' });
   });
 
   it('opens an analysis window once a step is live, then advances when every check passes, then promotes', () => {
-    let s = beginRound(P, { v2: 100 }, beginRound(P, { v1: 100 }, undefined, undefined).status, undefined).status;
+    let s = walkToV2(P);
     const live = onLive(P, s, 10_000, T0);
     expect(live).toMatchObject({ kind: 'wait', ms: 10_000, status: { stepStartedAt: T0.toISOString(), nextStepAt: at(10).toISOString() } });
     s = live.status;
@@ -73,7 +89,7 @@ describe('a walk', () => {
   });
 
   it('rolls back when failureLimit analyses failed, naming the check, its value and threshold', () => {
-    let s = onLive(P, beginRound(P, { v2: 100 }, beginRound(P, { v1: 100 }, undefined, undefined).status, undefined).status, 10_000, T0).status;
+    let s = onLive(P, walkToV2(P), 10_000, T0).status;
     const once = afterAnalysis(P, s, [fail('success'), pass('latency')], { open: true }, at(10));
     expect(once.status).toMatchObject({ phase: 'Progressing', failures: 1, current: { v1: 95, v2: 5 }, stepStartedAt: at(10).toISOString() });
     s = once.status;
@@ -86,11 +102,11 @@ describe('a walk', () => {
     // It stays rolled back while the spec still asks for the same weights ...
     expect(beginRound(P, { v2: 100 }, settled.status, undefined).status.phase).toBe('RolledBack');
     // ... and a new edit starts a new walk from the live (promoted) weights.
-    expect(beginRound(P, { v3: 100 }, settled.status, undefined).status).toMatchObject({ phase: 'Progressing', from: { v1: 100 }, current: { v1: 95, v3: 5 } });
+    expect(pastGates(P, beginRound(P, { v3: 100 }, settled.status, undefined).status)).toMatchObject({ phase: 'Progressing', from: { v1: 100 }, current: { v1: 95, v3: 5 } });
   });
 
   it('holds on unknown results without stepping or rolling back, then rolls back after failureLimit in a row', () => {
-    const s = onLive(P, beginRound(P, { v2: 100 }, beginRound(P, { v1: 100 }, undefined, undefined).status, undefined).status, 10_000, T0).status;
+    const s = onLive(P, walkToV2(P), 10_000, T0).status;
     const held = afterAnalysis(P, s, [unknown('success')], { open: true }, at(10));
     expect(held.status).toMatchObject({ phase: 'Progressing', step: 1, unknowns: 1, failures: 0 });
     expect(held.status.message).toBe('holding: success: no data (unknown 1/2)');
@@ -102,14 +118,14 @@ describe('a walk', () => {
   });
 
   it('a closed gate holds the step without counting a failure', () => {
-    const s = onLive(P, beginRound(P, { v2: 100 }, beginRound(P, { v1: 100 }, undefined, undefined).status, undefined).status, 10_000, T0).status;
+    const s = onLive(P, walkToV2(P), 10_000, T0).status;
     const held = afterAnalysis(P, s, [pass('ok')], { open: false, message: 'gate approve answered 403' }, at(10));
     expect(held.status).toMatchObject({ step: 1, failures: 0, message: 'holding: gate approve answered 403' });
   });
 
   it('pauses at a pauseAt step until resume or promote; abort rolls back at once', () => {
     const p: Progression = { ...P, pauseAt: [25] };
-    let s = beginRound(p, { v2: 100 }, beginRound(p, { v1: 100 }, undefined, undefined).status, undefined).status;
+    let s = walkToV2(p);
     s = afterAnalysis(p, onLive(p, s, 10_000, T0).status, [], { open: true }, at(10)).status;
     const paused = onLive(p, s, 10_000, at(11));
     expect(paused).toMatchObject({ kind: 'wait', ms: undefined, status: { phase: 'Paused', canaryWeight: 25 } });
@@ -134,8 +150,8 @@ describe('a walk', () => {
   });
 
   it('an edit during a walk starts a new walk from the live weights', () => {
-    const s = beginRound(P, { v2: 100 }, beginRound(P, { v1: 100 }, undefined, undefined).status, undefined).status;
+    const s = walkToV2(P);
     const again = beginRound(P, { v3: 100 }, s, undefined).status;
-    expect(again).toMatchObject({ from: { v1: 95, v2: 5 }, target: { v3: 100 }, step: 1, promoted: { v1: 100 } });
+    expect(again).toMatchObject({ from: { v1: 95, v2: 5 }, target: { v3: 100 }, step: 0, promoted: { v1: 100 } });
   });
 });

@@ -17,7 +17,7 @@ export const DEFAULT_FAILURE_LIMIT = 2;
 /** Something the controller reports as a Kubernetes Event (and a webhook, for promotions and rollbacks). */
 export interface WalkEvent {
   type: 'Normal' | 'Warning';
-  reason: 'Promoted' | 'RolledBack' | 'Step' | 'Paused' | 'Resumed' | 'Command' | 'Analysis';
+  reason: 'Walk' | 'Promoted' | 'RolledBack' | 'Step' | 'Paused' | 'Command' | 'Analysis';
   message: string;
 }
 
@@ -37,13 +37,15 @@ function atRest(weights: Weights, command: string | undefined): ProgressionStatu
   return { phase: 'Promoted', promoted: weights, target: weights, from: weights, current: weights, step: 0, steps: 0, canaryWeight: 0, failures: 0, unknowns: 0, ...(command === undefined ? {} : { command }) };
 }
 
-/** A new walk from the live weights (`state.current`) to `desired`. */
+/**
+ * A new walk from the live weights (`state.current`) to `desired`, at step 0: nothing moves until
+ * the gates have been asked (`onLive` says `analyse` at once, with no checks to run).
+ */
 function startWalk(p: Progression, state: ProgressionStatus, desired: Weights, events: WalkEvent[]): ProgressionStatus {
-  const walk = walkWeights(p, state.current, desired);
-  const first = walk[0] ?? { weights: desired, share: 100 };
-  const { stepStartedAt: _s, nextStepAt: _n, checks: _c, message: _m, ...rest } = state;
-  events.push({ type: 'Normal', reason: 'Step', message: `walk to ${weightsText(desired)} started: step 1/${walk.length}, ${weightsText(first.weights)}` });
-  return { ...rest, phase: 'Progressing', target: desired, from: state.current, current: first.weights, step: 1, steps: walk.length, canaryWeight: first.share, failures: 0, unknowns: 0 };
+  const steps = walkWeights(p, state.current, desired).length;
+  const { stepStartedAt: _s, nextStepAt: _n, checks: _c, ...rest } = state;
+  events.push({ type: 'Normal', reason: 'Walk', message: `walk from ${weightsText(state.current)} to ${weightsText(desired)} started: ${steps} step(s)` });
+  return { ...rest, phase: 'Progressing', target: desired, from: state.current, step: 0, steps, canaryWeight: 0, failures: 0, unknowns: 0, message: 'asking the gates before step 1' };
 }
 
 /** Back to the promoted weights; `RolledBack` once they are live. */
@@ -131,6 +133,8 @@ export function onLive(p: Progression, state: ProgressionStatus, intervalMs: num
     events.push({ type: 'Normal', reason: 'Promoted', message: `promoted ${weightsText(state.target)} after ${state.steps} step(s)` });
     return { kind: 'settled', status: { ...rest, phase: 'Promoted', promoted: state.target, from: state.target, canaryWeight: 0, failures: 0, unknowns: 0, message: 'promoted' }, events };
   }
+  // Step 0: the walk has not moved yet; only the gates stand before step 1.
+  if (state.step === 0 && state.stepStartedAt === undefined) return { kind: 'analyse', status: state };
   if (state.stepStartedAt === undefined) {
     if (p.pauseAt?.includes(state.canaryWeight) === true && state.message !== RESUMED) {
       events.push({ type: 'Normal', reason: 'Paused', message: `paused at step ${state.step}/${state.steps} (pauseAt ${state.canaryWeight}): waiting for resume or promote` });
