@@ -91,9 +91,11 @@ async function main(): Promise<void> {
     const results: CaseResult[] = [];
     for (const c of settings.cases) results.push(await runCase(c, settings, { ghz, dir, redis, admin, referenceBinary }));
     const ceiling = redisIncrbyCeiling(redis.port);
-    const command = `npm run bench:ratelimit -- ${process.argv.slice(2).join(' ')}`.trim();
+    const args = process.argv.slice(2);
+    const env = ['BENCH_REQUESTS', 'BENCH_PACED_SECONDS'].flatMap((v) => (process.env[v] ? [`${v}=${process.env[v]}`] : []));
+    const command = [...env, 'npm run bench:ratelimit', ...(args.length > 0 ? ['--', ...args] : [])].join(' ');
     printTable(results, judgeTargets(results), {
-      command: process.env.BENCH_REQUESTS ? `BENCH_REQUESTS=${process.env.BENCH_REQUESTS} ${command}` : command,
+      command,
       runs: settings.runs,
       saturatedRequests: settings.requests,
       pacedSeconds: settings.pacedSeconds,
