@@ -1,8 +1,9 @@
-import type { Algorithm, RateLimit, Unit } from '../../api/rate-limit.ts';
+import type { Algorithm, RateLimit } from '../../api/rate-limit.ts';
 import { rateLimitDescriptor, type DescriptorEntry } from './descriptor.ts';
 import { perClientOverrides, type PerClientQuota } from './per-client.ts';
 import { RateLimitRenderError } from './render-error.ts';
 import { validateRateLimit } from './validate-rate-limit.ts';
+import type { LimitUnit } from '../limits/units.ts';
 
 /** One global limit as the rate-limit service applies it. */
 export interface QuotaEntry {
@@ -12,7 +13,8 @@ export interface QuotaEntry {
   /** Exactly the entries Envoy sends for this limit (see `rateLimitDescriptor`), in order. */
   entries: DescriptorEntry[];
   requestsPerUnit: number;
-  unit: Unit;
+  /** A RateLimit's unit, or (from a reference-format config file) also WEEK, MONTH or YEAR. */
+  unit: LimitUnit;
   /** Count and report, always answer OK. */
   shadow: boolean;
   algorithm: Algorithm;

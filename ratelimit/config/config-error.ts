@@ -1,7 +1,7 @@
 /**
  * A quota configuration that cannot be loaded. The message names the origin (file), the field
  * path inside it, the rule broken and the value received, e.g.
- * `quotas.yaml: descriptors[0].rate_limit.unit: must be one of second, minute, hour, day (got "fortnight")`.
+ * `quotas.yaml: descriptors[0].rate_limit.unit: must be one of second, minute, hour, day, week, month, year (got "fortnight")`.
  */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

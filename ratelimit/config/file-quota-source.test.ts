@@ -38,7 +38,7 @@ describe('FileQuotaSource', () => {
 
       event = nextEvent(source);
       await writeFile(path, 'domain: d\ndescriptors:\n  - key: k\n    rate_limit: {unit: fortnight}\n');
-      await expect(event).rejects.toThrow('quotas.yaml: descriptors[0].rate_limit.unit: must be one of second, minute, hour, day (got "fortnight")');
+      await expect(event).rejects.toThrow('quotas.yaml: descriptors[0].rate_limit.unit: must be one of second, minute, hour, day, week, month, year (got "fortnight")');
       expect(source.current()?.index.match('d', KV)?.entry.requestsPerUnit).toBe(7);
     } finally {
       await source.close();

@@ -1,4 +1,4 @@
-import type { Unit } from '../../api/rate-limit.ts';
+import { LIMIT_UNITS, type LimitUnit } from '../../core/limits/units.ts';
 import { ConfigError, showValue } from './config-error.ts';
 
 /**
@@ -11,7 +11,7 @@ import { ConfigError, showValue } from './config-error.ts';
 export interface ReferenceRateLimit {
   requestsPerUnit: number;
   /** Undefined only when `unlimited`. */
-  unit: Unit | undefined;
+  unit: LimitUnit | undefined;
   unlimited: boolean;
   name: string;
   replaces: string[];
@@ -36,9 +36,8 @@ export interface ReferenceDomain {
 const ROOT_KEYS = new Set(['domain', 'descriptors']);
 const DESCRIPTOR_KEYS = new Set(['key', 'value', 'rate_limit', 'descriptors', 'shadow_mode', 'detailed_metric']);
 const RATE_LIMIT_KEYS = new Set(['unit', 'requests_per_unit', 'unlimited', 'name', 'replaces']);
-const UNIT_NAMES: Record<string, Unit> = { SECOND: 'SECOND', MINUTE: 'MINUTE', HOUR: 'HOUR', DAY: 'DAY' };
-/** Units the reference knows but our epoch-aligned counters do not implement. */
-const UNSUPPORTED_UNITS = new Set(['WEEK', 'MONTH', 'YEAR']);
+/** Every unit the reference accepts; WEEK, MONTH and YEAR are counted in UTC calendar windows (core/limits/units.ts). */
+const UNIT_NAMES: ReadonlyMap<string, LimitUnit> = new Map(LIMIT_UNITS.map((u) => [u, u]));
 const MAX_UINT32 = 4_294_967_295;
 
 /**
@@ -87,12 +86,9 @@ function parseRateLimit(origin: string, at: string, raw: unknown): ReferenceRate
   const unlimited = optionalBool(origin, `${at}.unlimited`, r.unlimited);
   const unitText = optionalString(origin, `${at}.unit`, r.unit);
   const upper = unitText?.toUpperCase();
-  const unit = upper === undefined ? undefined : UNIT_NAMES[upper];
+  const unit = upper === undefined ? undefined : UNIT_NAMES.get(upper);
   if (unlimited && unitText !== undefined) throw new ConfigError(origin, `${at}.unit`, `must not be set when unlimited is true (got ${showValue(unitText)})`);
-  if (!unlimited && upper !== undefined && UNSUPPORTED_UNITS.has(upper)) {
-    throw new ConfigError(origin, `${at}.unit`, `is not supported by Switchyard's counters, use second, minute, hour or day (got ${showValue(unitText)})`);
-  }
-  if (!unlimited && unit === undefined) throw new ConfigError(origin, `${at}.unit`, `must be one of second, minute, hour, day (got ${showValue(unitText)})`);
+  if (!unlimited && unit === undefined) throw new ConfigError(origin, `${at}.unit`, `must be one of ${LIMIT_UNITS.map((u) => u.toLowerCase()).join(', ')} (got ${showValue(unitText)})`);
   const rpu = r.requests_per_unit ?? 0;
   if (typeof rpu !== 'number' || !Number.isInteger(rpu) || rpu < 0 || rpu > MAX_UINT32) {
     throw new ConfigError(origin, `${at}.requests_per_unit`, `must be an unsigned 32-bit integer (got ${showValue(rpu)})`);

@@ -13,6 +13,8 @@ descriptors:
     rate_limit: {unit: minute, requests_per_unit: 100, name: tenant}
   - key: user
     rate_limit: {unit: minute, requests_per_unit: 1, name: user, replaces: [{name: tenant}]}
+  - key: plan
+    rate_limit: {unit: month, requests_per_unit: 2}
 `;
 
 describe('an envoyproxy/ratelimit config served over gRPC', () => {
@@ -39,6 +41,15 @@ describe('an envoyproxy/ratelimit config served over gRPC', () => {
       ['OK', { name: 'edge.user', requests_per_unit: 1, unit: 'MINUTE' }],
     ]);
     expect(store.calls.at(-1)?.requests.map((r) => r.entry.id)).toEqual(['edge.user']);
+  });
+
+  it('counts a month limit of the config file in its UTC calendar month, as the reference accepts it', async () => {
+    const call = { domain: 'edge', descriptors: [{ entries: [{ key: 'plan', value: 'free' }] }] };
+    // now = 1970-01-01T00:01:00Z: the month ends 31 days after midnight, 60 s have gone.
+    const want = (code: string, remaining: number): unknown => ({ code, current_limit: { name: 'edge.plan', requests_per_unit: 2, unit: 'MONTH' }, limit_remaining: remaining, duration_until_reset: { seconds: 31 * 86_400 - 60, nanos: 0 }, quota: null });
+    expect((await h.call(call)).statuses).toEqual([want('OK', 1)]);
+    expect((await h.call(call)).statuses).toEqual([want('OK', 0)]);
+    expect((await h.call(call)).statuses).toEqual([want('OVER_LIMIT', 0)]);
   });
 
   it('a limit override counts a descriptor no quota matches when the domain is known', async () => {
