@@ -22,7 +22,9 @@ export interface GrpcServerDeps {
 
 /** A gRPC server with RateLimitService/ShouldRateLimit and grpc.health.v1.Health/Check, not yet bound. */
 export function createGrpcServer(deps: GrpcServerDeps): grpc.Server {
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_GRPC_MESSAGE_BYTES });
+  // Channelz off: nothing here serves the channelz API, and its per-call trackers are 0.6% of the
+  // floor's profile (hot key, 4,000/s); an A/B of the floor at c64 moved within the host's noise.
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_GRPC_MESSAGE_BYTES, 'grpc.enable_channelz': 0 });
   server.addService(tolerantDecoding(withDirectCodec(deps.services.rateLimitService.service)), { ShouldRateLimit: shouldRateLimit(deps) });
   server.addService(deps.services.health.service, { Check: healthCheck(deps) });
   return server;
