@@ -93,7 +93,8 @@ async function main(): Promise<void> {
     const ceiling = redisIncrbyCeiling(redis.port);
     const args = process.argv.slice(2);
     const env = ['BENCH_REQUESTS', 'BENCH_PACED_SECONDS'].flatMap((v) => (process.env[v] ? [`${v}=${process.env[v]}`] : []));
-    const command = [...env, 'npm run bench:ratelimit', ...(args.length > 0 ? ['--', ...args] : [])].join(' ');
+    const quoted = args.map((a) => (/\s/.test(a) ? `'${a}'` : a));
+    const command = [...env, 'npm run bench:ratelimit', ...(quoted.length > 0 ? ['--', ...quoted] : [])].join(' ');
     printTable(results, judgeTargets(results), {
       command,
       runs: settings.runs,
