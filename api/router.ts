@@ -107,6 +107,10 @@ export const routerSpec = z
     });
     const marked = spec.subsets.filter((s) => s.default === true).length;
     if (marked > 1) ctx.addIssue({ code: 'custom', path: ['subsets'], message: `at most one branch may be marked default (got ${marked})` });
+    const main = spec.subsets.find((s) => s.default === true) ?? spec.subsets[0];
+    if (spec.progression && Object.keys(main?.versions ?? {}).length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['progression'], message: `progression walks the default branch's versions: branch ${main?.branch ?? ''} has none` });
+    }
     if (spec.protocol === 'tcp' && spec.subsets.some((s) => s.match)) {
       ctx.addIssue({ code: 'custom', path: ['subsets'], message: 'header/baggage matches need protocol http, http2 or grpc (got tcp)' });
     }
@@ -125,6 +129,12 @@ export const routerSpec = z
         messageExpression:
           "'at most one branch may be marked default (got %d)'.format([self.subsets.filter(s, has(s.default) && s.default).size()])",
         fieldPath: '.subsets',
+      },
+      {
+        rule:
+          '!has(self.progression) || (self.subsets.exists(s, has(s.default) && s.default) ? self.subsets.exists(s, has(s.default) && s.default && has(s.versions) && size(s.versions) > 0) : (has(self.subsets[0].versions) && size(self.subsets[0].versions) > 0))',
+        message: "progression walks the default branch's versions: it has none",
+        fieldPath: '.progression',
       },
       {
         rule: "!has(self.protocol) || self.protocol != 'tcp' || self.subsets.all(s, !has(s.match))",

@@ -40,6 +40,20 @@ const bad: Case[] = [
     message: 'weights of branch master must sum to 100 (got 110)',
   },
   {
+    name: 'Router progression on a default branch without versions',
+    schema: routerSpec,
+    input: { ...seedRouter, subsets: [{ branch: 'box-1' }, { branch: 'master', default: true }], progression: { steps: [10] } },
+    path: ['progression'],
+    message: "progression walks the default branch's versions: branch master has none",
+  },
+  {
+    name: 'Router progression steps not increasing',
+    schema: routerSpec,
+    input: { ...seedRouter, progression: { steps: [25, 5] } },
+    path: ['progression', 'steps'],
+    message: 'steps must be strictly increasing (got [25,5])',
+  },
+  {
     name: 'Router duplicate branch',
     schema: routerSpec,
     input: { ...seedRouter, subsets: [{ branch: 'master' }, { branch: 'box-1' }, { branch: 'master' }] },

@@ -133,6 +133,8 @@ describe('control plane', () => {
     expect(await rejection(ROUTER, bad('two-sources', { analysis: [{ name: 'x', metric: 'latency', query: 'up', max: 1 }] }))).toContain(
       'spec.progression.analysis[0].metric: Invalid value: check x needs exactly one of metric and query',
     );
+    const unweighted = { ...walk, metadata: { name: 'unweighted', namespace: NS }, spec: { ...spec, subsets: [{ branch: 'main' }] } };
+    expect(await rejection(ROUTER, unweighted)).toContain("spec.progression: Invalid value: progression walks the default branch's versions: it has none");
     expect(await rejection(ROUTER, bad('weight', { steps: [5, 100] }))).toMatch(/spec\.progression\.steps\[1\]: Invalid value: 100: .*less than or equal to 99/);
   });
 
