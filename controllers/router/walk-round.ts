@@ -55,7 +55,7 @@ function report(ctx: ReconcileContext, object: KubeObject, events: readonly Walk
     ctx.event(object, e.type, e.reason, e.message);
     if (e.reason === 'Step') metrics?.steps.inc();
     if (e.reason === 'Promoted') metrics?.promotions.inc();
-    if (e.reason === 'RolledBack') metrics?.rollbacks.inc({ reason: e.message.includes('by command') ? 'command' : e.message.includes('unknown') ? 'unknown' : 'analysis' });
+    if (e.cause !== undefined) metrics?.rollbacks.inc({ reason: e.cause });
   }
 }
 

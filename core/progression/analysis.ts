@@ -44,14 +44,14 @@ export function afterAnalysis(p: Progression, state: ProgressionStatus, checks: 
   if (failed.length > 0) {
     const failures = state.failures + 1;
     const why = failed.map((c) => c.message ?? c.name).join('; ');
-    if (failures >= limit) return { status: rollBack({ ...judged, failures, unknowns: 0 }, `${why} (failed analysis ${failures}/${limit})`, events), events };
+    if (failures >= limit) return { status: rollBack({ ...judged, failures, unknowns: 0 }, 'analysis', `${why} (failed analysis ${failures}/${limit})`, events), events };
     events.push({ type: 'Warning', reason: 'Analysis', message: `step ${state.step}/${state.steps}: ${why} (failed analysis ${failures}/${limit})` });
     return { status: hold({ ...judged, failures, unknowns: 0 }, `${why} (failed analysis ${failures}/${limit}); analysing again`, now), events };
   }
   if (unknown.length > 0) {
     const unknowns = state.unknowns + 1;
     const why = unknown.map((c) => `${c.name}: ${c.message ?? 'unknown'}`).join('; ');
-    if (unknowns >= limit) return { status: rollBack({ ...judged, unknowns }, `${why} (unknown ${unknowns} time(s) in a row, limit ${limit})`, events), events };
+    if (unknowns >= limit) return { status: rollBack({ ...judged, unknowns }, 'unknown', `${why} (unknown ${unknowns} time(s) in a row, limit ${limit})`, events), events };
     events.push({ type: 'Warning', reason: 'Analysis', message: `step ${state.step}/${state.steps} holds: ${why} (unknown ${unknowns}/${limit})` });
     return { status: hold({ ...judged, unknowns }, `holding: ${why} (unknown ${unknowns}/${limit})`, now), events };
   }

@@ -96,7 +96,7 @@ describe('a walk', () => {
     const twice = afterAnalysis(P, s, [fail('success')], { open: true }, at(20));
     expect(twice.status).toMatchObject({ phase: 'RollingBack', current: { v1: 100 }, failures: 2 });
     expect(twice.status.message).toBe('success = 70, want >= 99 (failed analysis 2/2)');
-    expect(twice.events).toEqual([{ type: 'Warning', reason: 'RolledBack', message: 'rolling back to v1=100: success = 70, want >= 99 (failed analysis 2/2)' }]);
+    expect(twice.events).toEqual([{ type: 'Warning', reason: 'RolledBack', message: 'rolling back to v1=100: success = 70, want >= 99 (failed analysis 2/2)', cause: 'analysis' }]);
     const settled = onLive(P, twice.status, 10_000, at(21));
     expect(settled).toMatchObject({ kind: 'settled', status: { phase: 'RolledBack', current: { v1: 100 } } });
     // It stays rolled back while the spec still asks for the same weights ...

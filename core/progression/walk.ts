@@ -19,7 +19,12 @@ export interface WalkEvent {
   type: 'Normal' | 'Warning';
   reason: 'Walk' | 'Promoted' | 'RolledBack' | 'Step' | 'Paused' | 'Command' | 'Analysis';
   message: string;
+  /** For a rollback: what caused it (the metric label of `switchyard_progression_rollbacks_total`). */
+  cause?: RollbackCause;
 }
+
+/** Why a walk went back: failed analyses, unknown ones in a row, or a human's abort. */
+export type RollbackCause = 'analysis' | 'unknown' | 'command';
 
 export interface WalkDecision {
   status: ProgressionStatus;
@@ -49,9 +54,9 @@ function startWalk(p: Progression, state: ProgressionStatus, desired: Weights, e
 }
 
 /** Back to the promoted weights; `RolledBack` once they are live. */
-export function rollBack(state: ProgressionStatus, reason: string, events: WalkEvent[]): ProgressionStatus {
+export function rollBack(state: ProgressionStatus, cause: RollbackCause, reason: string, events: WalkEvent[]): ProgressionStatus {
   const { stepStartedAt: _s, nextStepAt: _n, ...rest } = state;
-  events.push({ type: 'Warning', reason: 'RolledBack', message: `rolling back to ${weightsText(state.promoted)}: ${reason}` });
+  events.push({ type: 'Warning', reason: 'RolledBack', message: `rolling back to ${weightsText(state.promoted)}: ${reason}`, cause });
   return { ...rest, phase: 'RollingBack', current: state.promoted, canaryWeight: 0, message: reason };
 }
 
@@ -78,7 +83,7 @@ function applyCommand(state: ProgressionStatus, value: string, events: WalkEvent
     case 'promote':
       return promoteNow(acknowledged);
     case 'abort':
-      return rollBack(acknowledged, 'aborted by command', events);
+      return rollBack(acknowledged, 'command', 'aborted by command', events);
     case 'pause': {
       const { stepStartedAt: _s, nextStepAt: _n, ...rest } = acknowledged;
       return { ...rest, phase: 'Paused', message: 'paused by command' };
