@@ -25,7 +25,8 @@ export interface HarnessPki {
   tokens: { admin: string; controller: string; controllerManager: string };
 }
 
-async function openssl(args: string[]): Promise<void> {
+/** Runs `openssl` with `args`; a failure throws with its stderr. */
+export async function openssl(args: string[]): Promise<void> {
   try {
     await run('openssl', args);
   } catch (err) {

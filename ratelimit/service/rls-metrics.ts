@@ -96,14 +96,16 @@ export class RlsMetrics {
    * whenever the registry is exposed. For stores with a memory cap.
    */
   trackStoreEvictions(read: () => number): void {
-    const help = 'Live counters the store dropped to stay within its memory cap (each restarts from zero).';
-    this.#polled.push({ series: this.registry.counter('switchyard_rls_store_evictions_total', help).labels(), read, seen: 0 });
+    this.#poll('switchyard_rls_store_evictions_total', 'Live counters the store dropped to stay within its memory cap (each restarts from zero).', read);
   }
 
   /** Exposes `switchyard_rls_over_limit_cache_evictions_total`, read from `read` like store evictions. */
   trackCacheEvictions(read: () => number): void {
-    const help = 'Over-limit cache entries dropped to stay within its cap (those keys ask Redis again).';
-    this.#polled.push({ series: this.registry.counter('switchyard_rls_over_limit_cache_evictions_total', help).labels(), read, seen: 0 });
+    this.#poll('switchyard_rls_over_limit_cache_evictions_total', 'Over-limit cache entries dropped to stay within its cap (those keys ask Redis again).', read);
+  }
+
+  #poll(name: string, help: string, read: () => number): void {
+    this.#polled.push({ series: this.registry.counter(name, help).labels(), read, seen: 0 });
   }
 
   /** The whole registry in the Prometheus text format (async: prom-client collects on read). */

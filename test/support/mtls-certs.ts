@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { openssl } from '../../dev/harness-pki.ts';
 import type { DownstreamTls } from './envoy-config-from-filter.ts';
-
-const run = promisify(execFile);
 
 /** A client certificate and key (PEM) whose only URI SAN is `uri`. */
 export interface ClientIdentity {
@@ -19,15 +16,6 @@ export interface MeshCerts {
   /** The CA (PEM), for clients to trust the server by. */
   ca: string;
   clients: ClientIdentity[];
-}
-
-async function openssl(args: string[]): Promise<void> {
-  try {
-    await run('openssl', args);
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`openssl ${args[0]} failed: ${e.stderr ?? e.message}`);
-  }
 }
 
 /** P-256 keys: much faster to make than RSA, and what Istio's own workload certificates use. */
