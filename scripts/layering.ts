@@ -5,6 +5,7 @@
  *   cli ─┐   bench ─► dev ─► controllers ─┬─► core ─► api ─► lib
  *        │                   ratelimit ───┤
  *        └──────────────────────────────► │   kube ─► lib
+ *   operator (kubectl plugin, dashboard) ─┘
  *
  * Arrows point down: a layer never imports one above it, and nothing outside tests imports test/.
  */
@@ -21,6 +22,7 @@ export const ALLOWED_FOLDERS: Record<string, readonly string[]> = {
   dev: ['api', 'core', 'kube', 'lib', 'controllers', 'ratelimit'],
   bench: ['api', 'core', 'kube', 'lib', 'controllers', 'ratelimit', 'dev'],
   cli: ['api', 'core', 'lib'],
+  operator: ['api', 'core', 'kube', 'lib'],
   scripts: ['api', 'core', 'kube', 'lib', 'dev'],
 };
 
