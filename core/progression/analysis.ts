@@ -59,6 +59,15 @@ export function afterAnalysis(p: Progression, state: ProgressionStatus, checks: 
   return { status: nextStep(p, { ...judged, unknowns: 0 }, events), events };
 }
 
+/**
+ * The judged checks that let the walk on, for the Step event: `; checks success=99.5 Pass, p99=120 Pass`
+ * (the dashboard's timeline reads the values back from the events, the only history the API server keeps).
+ */
+export function checksText(checks: readonly CheckStatus[]): string {
+  if (checks.length === 0) return '';
+  return `; checks ${checks.map((c) => `${c.name}=${c.value === undefined ? '?' : round(c.value)} ${c.verdict}`).join(', ')}`;
+}
+
 /** Same step, a new analysis window from `now` (its end is set when the controller writes it). */
 function hold(state: ProgressionStatus, message: string, now: Date): ProgressionStatus {
   return { ...state, stepStartedAt: now.toISOString(), message };
@@ -69,6 +78,7 @@ function nextStep(p: Progression, state: ProgressionStatus, events: WalkEvent[])
   const index = Math.min(state.step, walk.length - 1);
   const next = walk[index] ?? { weights: state.target, share: 100 };
   const { stepStartedAt: _s, nextStepAt: _n, ...rest } = state;
-  events.push({ type: 'Normal', reason: 'Step', message: `step ${index + 1}/${walk.length}: ${Object.entries(next.weights).map(([v, w]) => `${v}=${w}`).join(',')}` });
+  const weights = Object.entries(next.weights).map(([v, w]) => `${v}=${w}`).join(',');
+  events.push({ type: 'Normal', reason: 'Step', message: `step ${index + 1}/${walk.length}: ${weights}; canary ${next.share}%${checksText(state.checks ?? [])}` });
   return { ...rest, phase: 'Progressing', current: next.weights, step: index + 1, steps: walk.length, canaryWeight: next.share, message: `step ${index + 1}/${walk.length} applying` };
 }
