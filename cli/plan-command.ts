@@ -1,14 +1,11 @@
 import { DEFAULT_NAMESPACE } from '../api/meta.ts';
-import type { Progression } from '../api/progression.ts';
-import { DEFAULT_INTERVAL } from '../core/progression/walk.ts';
-import { stepWeights } from '../core/progression/walk-steps.ts';
-import { makeBeforeBreakPlan, type PlanStep } from '../core/plan/make-before-break.ts';
+import { makeBeforeBreakPlan } from '../core/plan/make-before-break.ts';
+import { planYaml, routerPlanLines, type RouterPlanText } from '../core/plan/plan-text.ts';
 import type { DestinationRule, VirtualService } from '../core/istio/types.ts';
 import { formatProblem } from './load-documents.ts';
 import { planConflicts } from './plan-conflicts.ts';
 import { readResources } from './read-input.ts';
 import { renderAll } from './render-all.ts';
-import { toYaml } from './render-command.ts';
 
 const key = (m: { namespace?: string; name: string }): string => `${m.namespace ?? DEFAULT_NAMESPACE}/${m.name}`;
 
@@ -38,32 +35,17 @@ export function runPlan(files: string[], live: string[], namespace: string, outp
   const liveVs = new Map(current.resources.virtualServices.map((v) => [key(v.metadata), v]));
   const drs = rendered.objects.filter((o): o is DestinationRule => o.kind === 'DestinationRule');
   const vss = new Map(rendered.objects.filter((o): o is VirtualService => o.kind === 'VirtualService').map((v) => [key(v.metadata), v]));
-  const lines: string[] = [];
-  const objects: unknown[] = [];
+  const plans: RouterPlanText[] = [];
   for (const dr of drs) {
     const vs = vss.get(key(dr.metadata));
     if (!vs) continue;
     const steps = makeBeforeBreakPlan({ destinationRule: liveDr.get(key(dr.metadata)) ?? null, virtualService: liveVs.get(key(vs.metadata)) ?? null }, { destinationRule: dr, virtualService: vs });
-    lines.push(`Router ${key(dr.metadata)}: ${steps.length === 0 ? 'up to date, nothing to apply' : `${steps.length} step(s)`}`);
-    lines.push(...steps.flatMap(describeStep));
     const router = desired.resources.routers.find((r) => key(r.metadata) === key(dr.metadata));
-    if (router?.spec.progression && steps.length > 0 && liveVs.has(key(vs.metadata))) lines.push(walkNote(router.spec.progression));
-    objects.push(...steps.map((s) => s.object));
+    // A create gets no walk note: a new Router starts at its declared weights.
+    const walk = liveVs.has(key(vs.metadata)) ? router?.spec.progression : undefined;
+    plans.push({ router: key(dr.metadata), steps, ...(walk === undefined ? {} : { walk }) });
   }
-  if (output === 'yaml') process.stdout.write(objects.length ? toYaml(objects) : '');
-  else console.log(lines.join('\n'));
+  if (output === 'yaml') process.stdout.write(planYaml(plans));
+  else console.log(plans.flatMap(routerPlanLines).join('\n'));
   return 0;
-}
-
-/**
- * A walked Router reaches the planned end state through the walk's steps, not in one go (a
- * Router created with progression starts at its declared weights, so a create gets no note).
- */
-function walkNote(p: Progression): string {
-  const shares = stepWeights(p).map((w) => `${w}%`).join(', ');
-  return `  (spec.progression: the controller walks there from the promoted weights in steps of ${shares} of the way, ${p.interval ?? DEFAULT_INTERVAL} of analysis after each, then 100%; the steps above are those of the end state)`;
-}
-
-function describeStep(step: PlanStep): string[] {
-  return [`  ${step.number}. ${step.action} ${step.kind} ${step.namespace}/${step.name}`, ...step.changes.map((c) => `       ${c}`)];
 }

@@ -1,12 +1,9 @@
-import { stringify } from 'yaml';
+import { toYaml } from '../core/yaml-text.ts';
 import { formatProblem } from './load-documents.ts';
 import { readResources } from './read-input.ts';
 import { renderAll, type RenderOutput } from './render-all.ts';
 
-/** YAML for humans and diff tools: no line folding, so output is byte-stable. */
-export function toYaml(objects: unknown[]): string {
-  return objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
-}
+export { toYaml } from '../core/yaml-text.ts';
 
 /** Reports filter results and orphans on stderr so stdout stays pure YAML. */
 export function reportFilters(out: RenderOutput): void {
