@@ -39,5 +39,14 @@ export interface LayerResult extends LayerState {
   results: FilterResult[];
 }
 
+/** One applied patch of a filter: the state it was applied to and the state it produced. */
+export interface PatchStep {
+  /** 0-based index in `spec.patches`. */
+  index: number;
+  type: string;
+  before: LayerState;
+  after: LayerState;
+}
+
 /** Result of applying one patch (or one whole filter) to a state. */
 export type PatchOutcome = { ok: true; state: LayerState } | { ok: false; reason: string };

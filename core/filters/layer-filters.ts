@@ -3,10 +3,10 @@ import type { DestinationRule, VirtualService } from '../istio/types.ts';
 import { applyFilterPatch, patchTypeOf } from './apply-patch.ts';
 import { layeredStateProblem } from './check-layered.ts';
 import { isExpired } from './expiry.ts';
-import type { FilterResult, LayerResult, LayerState, PatchResult } from './filter-result.ts';
+import type { FilterResult, LayerResult, LayerState, PatchResult, PatchStep } from './filter-result.ts';
 import { filterNamespace, sortFilters } from './sort-filters.ts';
 
-export type { FilterResult, LayerResult, PatchResult } from './filter-result.ts';
+export type { FilterResult, LayerResult, PatchResult, PatchStep } from './filter-result.ts';
 export { sortFilters } from './sort-filters.ts';
 
 export const NOT_ATTEMPTED = 'not attempted: earlier patch failed';
@@ -18,8 +18,11 @@ function typeName(filter: IstioFilter, index: number): string {
   return (patch && patchTypeOf(patch)) ?? 'unknown';
 }
 
-/** Runs a filter's patches in order; stops at the first failure. */
-function applyFilter(state: LayerState, filter: IstioFilter, routerHost: string): Applied {
+/**
+ * Runs a filter's patches in order; stops at the first failure. With `steps`, records the state
+ * before and after each applied patch (references, not copies: patches never mutate a state).
+ */
+function applyFilter(state: LayerState, filter: IstioFilter, routerHost: string, steps?: PatchStep[]): Applied {
   const patches: PatchResult[] = [];
   let current = state;
   for (const [index, patch] of filter.spec.patches.entries()) {
@@ -33,6 +36,7 @@ function applyFilter(state: LayerState, filter: IstioFilter, routerHost: string)
       return { ok: false, patches, message: `skipped: patch ${index} (${type}) failed: ${outcome.reason}` };
     }
     patches.push({ index, type, applied: true });
+    steps?.push({ index, type, before: current, after: outcome.state });
     current = outcome.state;
   }
   const problem = layeredStateProblem(current, routerHost);
@@ -56,11 +60,16 @@ function applyFilter(state: LayerState, filter: IstioFilter, routerHost: string)
  *
  * Pure: inputs are not mutated; outputs may share unchanged subtrees with `base`. The caller picks
  * the filters that target this Router (`filtersTargeting`).
+ *
+ * `onApplied`, when given, is called once per `Applied` filter, in chain order, with the state
+ * before and after each of its patches: the steps that make up the result (provenance, `explain`).
+ * Steps of a filter that is then skipped are never reported.
  */
 export function layerFilters(
   base: { virtualService: VirtualService; destinationRule: DestinationRule },
   filters: IstioFilter[],
   now: Date,
+  onApplied?: (filter: IstioFilter, steps: readonly PatchStep[]) => void,
 ): LayerResult {
   const ordered = sortFilters(filters);
   let state: LayerState = { virtualService: base.virtualService, destinationRule: base.destinationRule };
@@ -77,9 +86,11 @@ export function layerFilters(
       const patches = filter.spec.patches.map((_, index) => ({ index, type: typeName(filter, index), applied: false, reason: 'not attempted: filter expired' }));
       return { ...head, phase: 'Expired', patches, message: `expired at ${expiresAt}; no patch applied`, ...echo };
     }
-    const applied = applyFilter(state, filter, base.destinationRule.spec.host);
+    const steps: PatchStep[] | undefined = onApplied ? [] : undefined;
+    const applied = applyFilter(state, filter, base.destinationRule.spec.host, steps);
     if (!applied.ok) return { ...head, phase: 'Skipped', patches: applied.patches, message: applied.message, ...echo };
     state = applied.state;
+    if (onApplied && steps) onApplied(filter, steps);
     const count = applied.patches.length;
     return { ...head, phase: 'Applied', patches: applied.patches, message: `applied ${count} patch${count === 1 ? '' : 'es'}`, ...echo };
   });
