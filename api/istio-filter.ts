@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { API_VERSION, condition, duration, freeForm, objectMeta, stringMatch } from './meta.ts';
+import { API_VERSION, conditions, duration, freeForm, objectMeta, stringMatch } from './meta.ts';
 
 export const MIN_PRIORITY = -1000;
 export const MAX_PRIORITY = 1000;
@@ -155,8 +155,9 @@ export const patchResult = z.object({
 });
 
 export const istioFilterStatus = z.object({
-  observedGeneration: z.number().int().optional(),
-  conditions: z.array(condition).optional(),
+  /** The generation the status describes (kstatus compares it with metadata.generation). */
+  observedGeneration: z.number().int().min(0).optional(),
+  conditions: conditions.optional(),
   /** Applied, PartiallyApplied, Skipped, Expired, Pending or Invalid. */
   phase: z.string().optional(),
   /** 1-based position in the target's filter chain. */

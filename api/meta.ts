@@ -39,14 +39,26 @@ export type ObjectMeta = z.infer<typeof objectMeta>;
 
 /** A standard Kubernetes condition (metav1.Condition). */
 export const condition = z.object({
-  type: z.string().max(316),
+  type: z.string().min(1).max(316),
   status: z.enum(['True', 'False', 'Unknown']),
-  reason: z.string().max(1024),
+  reason: z.string().min(1).max(1024),
   message: z.string().max(32768),
-  lastTransitionTime: z.string(),
-  observedGeneration: z.number().int().optional(),
+  lastTransitionTime: z.string().meta({ format: 'date-time' }),
+  observedGeneration: z.number().int().min(0).optional(),
 });
 export type Condition = z.infer<typeof condition>;
+
+/**
+ * `status.conditions` of every kind: `Ready`, `Reconciling` and `Stalled` first, as kstatus reads
+ * them (Flux's health checks, `kubectl wait`), then the kind's own. A map keyed by `type`, as
+ * metav1.Condition lists are, so a type appears once.
+ */
+export const conditions = z.array(condition).meta({
+  description:
+    'Ready (the spec of observedGeneration is live), Reconciling (on its way there by itself) and Stalled (cannot get there without a change), then kind-specific ones; each with observedGeneration',
+  'x-kubernetes-list-type': 'map',
+  'x-kubernetes-list-map-keys': ['type'],
+});
 
 /** A reference to an object Switchyard generated. */
 export const generatedRef = z.object({

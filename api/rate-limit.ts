@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { API_VERSION, condition, duration, generatedRef, objectMeta } from './meta.ts';
+import { API_VERSION, conditions, duration, generatedRef, objectMeta } from './meta.ts';
 import { perClient } from './per-client.ts';
 
 export const UNITS = ['SECOND', 'MINUTE', 'HOUR', 'DAY'] as const;
@@ -131,8 +131,9 @@ export const rateLimitSpec = z
 export type RateLimitSpec = z.infer<typeof rateLimitSpec>;
 
 export const rateLimitStatus = z.object({
-  observedGeneration: z.number().int().optional(),
-  conditions: z.array(condition).optional(),
+  /** The generation the status describes (kstatus compares it with metadata.generation). */
+  observedGeneration: z.number().int().min(0).optional(),
+  conditions: conditions.optional(),
   phase: z.string().optional(),
   /** The descriptor Envoy sends for this limit, e.g. `switchyard_ratelimit=ns.name`. */
   descriptorKey: z.string().optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { API_VERSION, DNS_LABEL, condition, duration, freeForm, generatedRef, objectMeta, stringMatch } from './meta.ts';
+import { API_VERSION, DNS_LABEL, conditions, duration, freeForm, generatedRef, objectMeta, stringMatch } from './meta.ts';
 import { progression, progressionStatus } from './progression.ts';
 
 /** Bounds keep CEL cost estimates finite and YAML reviewable. */
@@ -148,8 +148,9 @@ export type RouterSpec = z.infer<typeof routerSpec>;
 export const PLAN_ACTIONS = ['apply-union-destination-rule', 'apply-virtual-service', 'apply-pruned-destination-rule', 'apply-service'] as const;
 
 export const routerStatus = z.object({
-  observedGeneration: z.number().int().optional(),
-  conditions: z.array(condition).optional(),
+  /** The generation the status describes (kstatus compares it with metadata.generation). */
+  observedGeneration: z.number().int().min(0).optional(),
+  conditions: conditions.optional(),
   /** Ready, Progressing, Degraded, Conflict or Invalid. */
   phase: z.string().optional(),
   /** Weights of the default branch as `v1=90,v2=10` (shown by `kubectl get`). */

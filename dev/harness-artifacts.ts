@@ -22,17 +22,25 @@ export interface HarnessBinaries {
   kubeControllerManager: string;
 }
 
+interface CachedPaths extends HarnessBinaries {
+  pilotDiscovery: string;
+  kubectl: string;
+  helm: string;
+}
+
 /** Reads the pinned versions and cache directory from versions.sh, the one place they are set. */
-async function binaryPaths(): Promise<HarnessBinaries & { pilotDiscovery: string }> {
-  const script = `. "${join(HARNESS_SCRIPTS, 'versions.sh')}" && printf '%s\\n' "$HARNESS_BIN" "$K8S_VERSION" "$ETCD_VERSION" "$ISTIO_VERSION"`;
+async function binaryPaths(): Promise<CachedPaths> {
+  const script = `. "${join(HARNESS_SCRIPTS, 'versions.sh')}" && printf '%s\\n' "$HARNESS_BIN" "$K8S_VERSION" "$ETCD_VERSION" "$ISTIO_VERSION" "$HELM_VERSION"`;
   const { stdout } = await run('bash', ['-c', script]);
-  const [bin, k8s, etcd, istio] = stdout.trim().split('\n');
-  if (!bin || !k8s || !etcd || !istio) throw new Error(`versions.sh printed no HARNESS_BIN/K8S_VERSION/ETCD_VERSION/ISTIO_VERSION: ${JSON.stringify(stdout)}`);
+  const [bin, k8s, etcd, istio, helm] = stdout.trim().split('\n');
+  if (!bin || !k8s || !etcd || !istio || !helm) throw new Error(`versions.sh printed no HARNESS_BIN/K8S_VERSION/ETCD_VERSION/ISTIO_VERSION/HELM_VERSION: ${JSON.stringify(stdout)}`);
   return {
     etcd: join(bin, `etcd-${etcd}`),
     kubeApiserver: join(bin, `kube-apiserver-v${k8s}`),
     kubeControllerManager: join(bin, `kube-controller-manager-v${k8s}`),
     pilotDiscovery: join(bin, `pilot-discovery-${istio}`),
+    kubectl: join(bin, `kubectl-v${k8s}`),
+    helm: join(bin, `helm-${helm}`),
   };
 }
 
@@ -41,7 +49,8 @@ async function binaryPaths(): Promise<HarnessBinaries & { pilotDiscovery: string
  * is missing. A failed build throws with the tail of the build output; nothing is ever skipped.
  */
 export async function ensureHarnessBinaries(): Promise<HarnessBinaries> {
-  const { pilotDiscovery: _istiod, ...paths } = await binaryPaths();
+  const { etcd, kubeApiserver, kubeControllerManager } = await binaryPaths();
+  const paths = { etcd, kubeApiserver, kubeControllerManager };
   await buildUnlessPresent('build-all.sh', Object.values(paths));
   return paths;
 }
@@ -54,6 +63,23 @@ export async function ensureIstiodBinary(): Promise<string> {
   const { pilotDiscovery } = await binaryPaths();
   await buildUnlessPresent('build-istiod.sh', [pilotDiscovery]);
   return pilotDiscovery;
+}
+
+/**
+ * Path of kubectl at the API server's version, built by scripts/harness/build-kubectl.sh when
+ * missing: the tests that `kubectl wait` on Switchyard's conditions and run the kubectl plugin.
+ */
+export async function ensureKubectl(): Promise<string> {
+  const { kubectl } = await binaryPaths();
+  await buildUnlessPresent('build-kubectl.sh', [kubectl]);
+  return kubectl;
+}
+
+/** Path of helm, built by scripts/harness/build-helm.sh when missing: the chart test renders with it. */
+export async function ensureHelm(): Promise<string> {
+  const { helm } = await binaryPaths();
+  await buildUnlessPresent('build-helm.sh', [helm]);
+  return helm;
 }
 
 async function buildUnlessPresent(script: string, outputs: string[]): Promise<void> {

@@ -69,7 +69,11 @@ describe('a RateLimit whose hosts lead to no workloads', () => {
     expect(await reconcile(KEY, cluster.context())).toEqual({ kind: 'requeueAfter', ms: HOST_RECHECK_MS });
     expect(objectWrites()).toEqual([]);
     expect(status()).toMatchObject({ phase: 'Pending', observedGeneration: 1 });
-    expect(status().conditions).toEqual([expect.objectContaining({ type: 'Ready', status: 'False', reason: 'HostUnresolved', message: UNRESOLVED })]);
+    expect(status().conditions).toEqual([
+      expect.objectContaining({ type: 'Ready', status: 'False', reason: 'HostUnresolved', message: UNRESOLVED }),
+      expect.objectContaining({ type: 'Reconciling', status: 'True', reason: 'HostUnresolved', message: UNRESOLVED }),
+      expect.objectContaining({ type: 'Stalled', status: 'False', reason: 'HostUnresolved' }),
+    ]);
     expect(status().envoyFilters).toBeUndefined();
     const writes = cluster.writes.length;
     cluster.advance(HOST_RECHECK_MS);

@@ -2,7 +2,7 @@ import { rateLimit as rateLimitSchema, rateLimitStatus, type RateLimit, type Rat
 import { managedLabels } from '../../core/istio/ownership.ts';
 import { MANAGED_BY_LABEL, OWNER_LABEL, type EnvoyFilter } from '../../core/istio/types.ts';
 import { applyOwned, OwnershipConflict } from '../reconcile/apply-owned.ts';
-import { mergeConditions, observed, type ConditionInput } from '../reconcile/conditions.ts';
+import { kstatusConditions, mergeConditions, observed, type ConditionInput } from '../reconcile/conditions.ts';
 import { specProblemOf } from '../../core/spec-problem.ts';
 import { ENVOY_FILTER, RATE_LIMIT } from '../scheme.ts';
 import type { KubeObject, ObjectKey, ReconcileContext, ReconcileResult, Reconciler } from '../../kube/types.ts';
@@ -112,15 +112,21 @@ function readyStatus(input: StatusInput, rl: RateLimit, rendered: readonly Envoy
     ...(first ? { descriptorKey: `${first.key}=${first.value}` } : {}),
     domain: descriptor.domain,
     envoyFilters: rendered.map((ef) => ({ apiVersion: ef.apiVersion, kind: ef.kind, name: ef.metadata.name, namespace: ef.metadata.namespace })),
-    conditions: mergeConditions(input.previous, [cond('Ready', true, 'Applied', `EnvoyFilter ${names} applied`)], input.now, input.generation),
+    conditions: mergeConditions(input.previous, kstatusConditions('Ready', 'Applied', `EnvoyFilter ${names} applied`), input.now, input.generation),
   };
 }
 
+/**
+ * A status that is not Ready. Pending waits for its hosts' Router or Service and is looked at
+ * again by itself (kstatus: Reconciling); Invalid and Conflict need the RateLimit or the object
+ * in its way changed (Stalled).
+ */
 function failedStatus(input: StatusInput, phase: 'Invalid' | 'Conflict' | 'Pending', extra: ConditionInput[], message: string, reason: string = phase): Record<string, unknown> {
+  const state = phase === 'Pending' ? 'Reconciling' : 'Stalled';
   return {
     ...observed(input.generation),
     phase,
-    conditions: mergeConditions(input.previous, [cond('Ready', false, reason, message), ...extra], input.now, input.generation),
+    conditions: mergeConditions(input.previous, [...kstatusConditions(state, reason, message), ...extra], input.now, input.generation),
   };
 }
 

@@ -53,6 +53,8 @@ describe('routerReconciler: make-before-break transitions', () => {
     ]);
     expect(ready.conditions?.map((c) => [c.type, c.status, c.reason])).toEqual([
       ['Ready', 'True', 'Reconciled'],
+      ['Reconciling', 'False', 'Reconciled'],
+      ['Stalled', 'False', 'Reconciled'],
       ['Progressing', 'False', 'Idle'],
       ['Degraded', 'False', 'Idle'],
     ]);

@@ -3,7 +3,7 @@ import type { ProgressionStatus } from '../../api/progression.ts';
 import type { RouterSpec, RouterStatus } from '../../api/router.ts';
 import type { FilterResult } from '../../core/filters/layer-filters.ts';
 import type { PlanStep } from '../../core/plan/make-before-break.ts';
-import { mergeConditions, observed, type ConditionInput } from '../reconcile/conditions.ts';
+import { kstatusConditions, mergeConditions, observed, type ConditionInput } from '../reconcile/conditions.ts';
 import { routerSummary, type RouterObjects } from '../../core/router/render-router.ts';
 import type { StepProgress } from './step-progress.ts';
 
@@ -68,13 +68,14 @@ export function readyStatus(input: StatusInput, rendered: RenderedRouter, result
   return {
     ...summaryFields(input, rendered),
     phase: 'Ready',
-    conditions: conditions(input, [cond('Ready', true, 'Reconciled', message), cond('Progressing', false, 'Idle'), cond('Degraded', false, 'Idle')]),
+    conditions: conditions(input, [...kstatusConditions('Ready', 'Reconciled', message), cond('Progressing', false, 'Idle'), cond('Degraded', false, 'Idle')]),
   };
 }
 
 /**
  * Live routing equals the walk's current step, which is not the spec's end state yet: analysing
- * (Progressing) or waiting for a human (Paused). Not Ready: the spec is not yet live.
+ * (Progressing) or waiting for a human (Paused). Not Ready: the spec is not yet live. Reconciling,
+ * paused too: the walk is on its way and a command (not a spec change) moves it on.
  */
 export function walkingStatus(input: StatusInput, rendered: RenderedRouter, results: readonly ReportedFilter[]): RouterStatusPatch {
   const walk = input.progression;
@@ -83,24 +84,35 @@ export function walkingStatus(input: StatusInput, rendered: RenderedRouter, resu
   return {
     ...summaryFields(input, rendered),
     phase: paused ? 'Paused' : 'Progressing',
-    conditions: conditions(input, [cond('Ready', false, paused ? 'Paused' : 'Walking', message), cond('Progressing', true, paused ? 'Paused' : 'Walking', message), cond('Degraded', false, 'Idle')]),
+    conditions: conditions(input, [
+      ...kstatusConditions('Reconciling', paused ? 'Paused' : 'Walking', message),
+      cond('Progressing', true, paused ? 'Paused' : 'Walking', message),
+      cond('Degraded', false, 'Idle'),
+    ]),
   };
 }
 
 /**
  * The walk was rolled back: live routing is the last promoted weights, not the spec's. Stays so
- * until the spec's weights change again.
+ * until the spec's weights change again, hence Stalled (kstatus: Failed) rather than Reconciling.
  */
 export function rolledBackStatus(input: StatusInput, rendered: RenderedRouter, results: readonly ReportedFilter[]): RouterStatusPatch {
   const message = `rolled back: ${input.progression?.message ?? ''}; ${filterSummary(results)}`;
   return {
     ...summaryFields(input, rendered),
     phase: 'RolledBack',
-    conditions: conditions(input, [cond('Ready', false, 'RolledBack', message), cond('Progressing', false, 'RolledBack', message), cond('Degraded', true, 'RolledBack', message)]),
+    conditions: conditions(input, [
+      ...kstatusConditions('Stalled', 'RolledBack', message),
+      cond('Progressing', false, 'RolledBack', message),
+      cond('Degraded', true, 'RolledBack', message),
+    ]),
   };
 }
 
-/** A step was just applied and is being waited for; Degraded when it has been retried past the timeout. */
+/**
+ * A step was just applied and is being waited for (Reconciling); Degraded and Stalled when it has
+ * been retried past the timeout (kstatus counts insufficient progress as Stalled), still retried.
+ */
 export function progressingStatus(
   input: StatusInput,
   rendered: RenderedRouter,
@@ -116,7 +128,7 @@ export function progressingStatus(
     phase: overdue === undefined ? 'Progressing' : 'Degraded',
     step: { number: progress.number, total: progress.total, action: step.action, kind: step.kind, name: step.name, startedAt: progress.startedAt, ...verification, message },
     conditions: conditions(input, [
-      cond('Ready', false, overdue === undefined ? 'Progressing' : 'PropagationTimeout', what),
+      ...(overdue === undefined ? kstatusConditions('Reconciling', 'Progressing', what) : kstatusConditions('Stalled', 'PropagationTimeout', `${what}: ${overdue}`)),
       cond('Progressing', true, 'StepApplied', what),
       overdue === undefined ? cond('Degraded', false, 'Idle') : cond('Degraded', true, 'PropagationTimeout', overdue),
     ]),
@@ -132,7 +144,8 @@ export interface StepHalt {
 
 /**
  * A step that is not taken this time: a prune held back (Progressing, PruneHeld) or a write that
- * failed and will be retried (Degraded, ApplyFailed). Either way live routing is not yet desired.
+ * failed and will be retried (Degraded, ApplyFailed). Either way live routing is not yet desired,
+ * and either way it gets there without a spec change: Reconciling.
  * `stepMessage` is the step's own (its changes), so a step halted again is recognised as the same.
  */
 export function haltedStatus(input: StatusInput, rendered: RenderedRouter, step: PlanStep, progress: StepProgress, stepMessage: string, halt: StepHalt): RouterStatusPatch {
@@ -143,7 +156,7 @@ export function haltedStatus(input: StatusInput, rendered: RenderedRouter, step:
     phase: halt.phase,
     step: { number: progress.number, total: progress.total, action: step.action, kind: step.kind, name: step.name, startedAt: progress.startedAt, message: stepMessage },
     conditions: conditions(input, [
-      cond('Ready', false, halt.reason, `${what}: ${halt.message}`),
+      ...kstatusConditions('Reconciling', halt.reason, `${what}: ${halt.message}`),
       cond('Progressing', true, halt.reason, `${what}: ${halt.message}`),
       degraded ? cond('Degraded', true, halt.reason, halt.message) : cond('Degraded', false, 'Idle'),
     ]),
@@ -152,35 +165,39 @@ export function haltedStatus(input: StatusInput, rendered: RenderedRouter, step:
 
 /**
  * The API server refuses one of the Router's own objects even with every filter left out; what
- * it had applied before stays live. Terminal until the Router or a filter changes.
+ * it had applied before stays live. Terminal until the Router or a filter changes: Stalled.
  */
 export function rejectedStatus(input: StatusInput, rendered: RenderedRouter, message: string): RouterStatusPatch {
   return {
     ...summaryFields(input, rendered),
     phase: 'Invalid',
-    conditions: conditions(input, [cond('Ready', false, 'RejectedByServer', message), cond('Progressing', false, 'RejectedByServer'), cond('Invalid', true, 'RejectedByServer', message)]),
+    conditions: conditions(input, [
+      ...kstatusConditions('Stalled', 'RejectedByServer', message),
+      cond('Progressing', false, 'RejectedByServer'),
+      cond('Invalid', true, 'RejectedByServer', message),
+    ]),
   };
 }
 
-/** An object of the same name exists and is not Switchyard's. */
+/** An object of the same name exists and is not Switchyard's: Stalled until it goes or `adopt` is set. */
 export function conflictStatus(input: StatusInput, rendered: RenderedRouter, message: string): RouterStatusPatch {
   return {
     ...summaryFields(input, rendered),
     phase: 'Conflict',
     conditions: conditions(input, [
-      cond('Ready', false, 'Conflict', message),
+      ...kstatusConditions('Stalled', 'Conflict', message),
       cond('Progressing', false, 'Conflict'),
       cond('Conflict', true, 'UnmanagedObject', message),
     ]),
   };
 }
 
-/** The spec failed validation or rendering; `message` names field, rule and value. */
+/** The spec failed validation or rendering; `message` names field, rule and value. Stalled. */
 export function invalidStatus(input: StatusInput, message: string): RouterStatusPatch {
   return {
     ...observed(input.generation),
     ...walkField(input),
     phase: 'Invalid',
-    conditions: conditions(input, [cond('Ready', false, 'Invalid', message), cond('Progressing', false, 'Invalid'), cond('Invalid', true, 'InvalidSpec', message)]),
+    conditions: conditions(input, [...kstatusConditions('Stalled', 'Invalid', message), cond('Progressing', false, 'Invalid'), cond('Invalid', true, 'InvalidSpec', message)]),
   };
 }

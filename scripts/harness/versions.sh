@@ -20,3 +20,6 @@ ISTIO_REPLACES="istio.io/api=istio.io/api@v1.31.1 istio.io/client-go=istio.io/cl
 # envoyproxy/ratelimit (the reference RLS, benchmarked side by side): no tags past v1.4.0 on the
 # proxy; the pseudo-version below is the main-branch commit the proxy serves.
 RATELIMIT_MODULE_VERSION=v1.4.1-0.20260122083618-3fb702589d36
+# helm (the chart test renders deploy/helm/switchyard with a real `helm template`): v3, the major
+# most clusters' tooling runs; charts of apiVersion v2 render the same under v4.
+HELM_VERSION=v3.22.0
