@@ -14,4 +14,9 @@ export default tseslint.config(
       'max-lines': ['warn', { max: 300, skipBlankLines: true, skipComments: true }],
     },
   },
+  {
+    // The dashboard's page scripts run in the browser, not in Node.
+    files: ['operator/dashboard/static/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', EventSource: 'readonly', Date: 'readonly' } },
+  },
 );

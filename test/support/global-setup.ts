@@ -14,7 +14,7 @@ export default async function setup(): Promise<void> {
   await ensureKubectl();
   await ensureHelm();
   await istioCrdFile();
-  for (const script of ['ensure-redis.sh', 'ensure-envoy.sh', 'ensure-prometheus.sh']) {
+  for (const script of ['ensure-redis.sh', 'ensure-envoy.sh', 'ensure-prometheus.sh', 'ensure-chromium.sh']) {
     execFileSync('bash', [join(HARNESS, script)], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
 }
