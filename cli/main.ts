@@ -2,18 +2,22 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_NAMESPACE, DNS_LABEL, MAX_NAMESPACE_LENGTH } from '../api/meta.ts';
 import { quote } from './input-problem.ts';
 import { runPlan } from './plan-command.ts';
+import { runExplain } from './explain-command.ts';
 import { runRender } from './render-command.ts';
 import { runValidate } from './validate-command.ts';
 
 const USAGE = `switchyard — render, plan and validate Switchyard resources offline
 
 Usage:
-  switchyard render   -f <file-or-dir>... [-n <namespace>]
+  switchyard render   -f <file-or-dir>... [-n <namespace>] [--explain [-o text|json|yaml]]
   switchyard plan     -f <file-or-dir>... --live <file-or-dir>... [-n <namespace>] [-o text|yaml]
   switchyard validate -f <file-or-dir>... [-n <namespace>]
 
   render    print the Istio/Kubernetes objects the resources produce (multi-document YAML);
-            IstioFilters are layered onto their Routers, results are reported on stderr
+            IstioFilters are layered onto their Routers, results are reported on stderr;
+            --explain prints each Router's final VirtualService and DestinationRule with
+            the origin of every field (the Router, or which IstioFilter patch, and what it
+            overwrote) instead
   plan      print the make-before-break steps that take the live VirtualServices and
             DestinationRules (--live) to the desired state (-f)
   validate  check resources; every problem with file#document, field, rule and value
@@ -23,7 +27,9 @@ Options:
       --live       live objects for plan: VirtualServices, DestinationRules and Services
                    (e.g. kubectl get vs,dr,svc -o yaml; a kind: List is read item by item)
   -n, --namespace  namespace for resources that do not name one (default: ${DEFAULT_NAMESPACE})
-  -o, --output     plan output: text (default) or yaml (the objects of each step)
+  -o, --output     plan output: text (default) or yaml (the objects of each step);
+                   render --explain output: text (default), json or yaml
+      --explain    render: field provenance instead of plain YAML
   -h, --help       this help
 
 Exit codes: 0 success, 1 invalid input or render error, 2 usage error.`;
@@ -44,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
         live: { type: 'string', multiple: true },
         namespace: { type: 'string', short: 'n', default: DEFAULT_NAMESPACE },
         output: { type: 'string', short: 'o', default: 'text' },
+        explain: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -65,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
   const now = new Date();
   switch (command) {
     case 'render':
-      return runRender(files, values.namespace, now);
+      return values.explain ? runExplain(files, values.namespace, values.output, now) : runRender(files, values.namespace, now);
     case 'validate':
       return runValidate(files, values.namespace, now);
     case 'plan':
@@ -77,10 +84,12 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** What makes a command line unusable (exit 2), checked before any file is read. */
-function usageProblem(command: string, values: { files: string[]; namespace: string; live?: string[]; output: string }): string | undefined {
+function usageProblem(command: string, values: { files: string[]; namespace: string; live?: string[]; output: string; explain?: boolean }): string | undefined {
   if (values.files.length === 0) return '-f/--filename is required';
   const badNamespace = namespaceProblem(values.namespace);
   if (badNamespace !== undefined) return badNamespace;
+  if (values.explain && command !== 'render') return `--explain is a render option (got it with ${command})`;
+  if (command === 'render' && values.explain && !['text', 'json', 'yaml'].includes(values.output)) return `--output must be text, json or yaml with --explain (got ${values.output})`;
   if (command !== 'plan') return undefined;
   if (!values.live?.length) return '--live is required (the live VirtualServices, DestinationRules and Services)';
   if (values.output !== 'text' && values.output !== 'yaml') return `--output must be text or yaml (got ${values.output})`;
