@@ -22,9 +22,15 @@ package tools
 import _ "helm.sh/helm/v3/cmd/helm"
 GO
 go mod tidy >&2
-# helm prints its version from these variables (`helm version`); the chart's kubeVersion checks
-# read the client's version the same way.
+# helm's Makefile sets these: its version (`helm version`), and the Kubernetes version `helm
+# template` assumes (a chart's kubeVersion is checked against it), taken from the client-go it
+# was built with (v0.35.x → 1.35) rather than the fallback 1.20.
+CLIENT_GO=$(go list -f '{{.Version}}' -m k8s.io/client-go)
+K8S_MINOR=$(echo "$CLIENT_GO" | cut -d. -f2)
 LDF="-s -w -X helm.sh/helm/v3/internal/version.version=${HELM_VERSION}"
+for pkg in pkg/lint/rules pkg/chartutil; do
+  LDF="$LDF -X helm.sh/helm/v3/$pkg.k8sVersionMajor=1 -X helm.sh/helm/v3/$pkg.k8sVersionMinor=$K8S_MINOR"
+done
 go build -trimpath -ldflags "$LDF" -o "$OUT.tmp" helm.sh/helm/v3/cmd/helm >&2
 mv "$OUT.tmp" "$OUT"
 "$OUT" version --short >&2
