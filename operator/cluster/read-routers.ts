@@ -87,6 +87,7 @@ export function clusterErrorMessage(err: unknown, server?: string): string {
   if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return `cannot reach ${where}: connection timed out`;
   if (code === 'ECONNRESET') return `cannot reach ${where}: connection reset`;
   const detail = e?.cause?.message ?? e?.message ?? String(err);
-  if (/fetch failed|ECONNREFUSED|connect/i.test(detail)) return `cannot reach ${where}: ${detail}`;
+  // undici wraps every transport failure (a refused port, TLS, a bad URL) in a TypeError 'fetch failed'.
+  if (e?.message === 'fetch failed' || /ECONNREFUSED|connect/i.test(detail)) return `cannot reach ${where}: ${detail}`;
   return detail;
 }

@@ -24,9 +24,14 @@ export function parseCommandArgs<O extends Options>(args: string[], options: O) 
   }
 }
 
+/** The API server this process connected to, for messages about reaching it. */
+let connectedServer: string | undefined;
+
 /** Connects as kubectl would with these flags; a kubeconfig that cannot be read is a plain error message. */
 export function connectWith(values: { kubeconfig?: string; context?: string; namespace?: string; 'all-namespaces'?: boolean }): PluginContext {
-  return pluginContext({ kubeconfig: values.kubeconfig, context: values.context, namespace: values.namespace, allNamespaces: values['all-namespaces'] });
+  const ctx = pluginContext({ kubeconfig: values.kubeconfig, context: values.context, namespace: values.namespace, allNamespaces: values['all-namespaces'] });
+  connectedServer = ctx.client.kubeConfig.getCurrentCluster()?.server;
+  return ctx;
 }
 
 /**
@@ -41,7 +46,7 @@ export async function guarded(name: string, synopsis: readonly string[], body: (
       process.stderr.write(`kubectl switchyard ${name}: ${err.message}\nUsage:\n${synopsis.map((s) => `  kubectl switchyard ${s}`).join('\n')}\n`);
       return 2;
     }
-    process.stderr.write(`kubectl switchyard ${name}: ${clusterErrorMessage(err)}\n`);
+    process.stderr.write(`kubectl switchyard ${name}: ${clusterErrorMessage(err, connectedServer)}\n`);
     if (process.env.SWITCHYARD_DEBUG) process.stderr.write(`${(err as Error).stack ?? ''}\n`);
     return 1;
   }
