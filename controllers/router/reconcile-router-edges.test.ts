@@ -156,6 +156,8 @@ describe('routerReconciler: edges', () => {
     }
     expect(phases).toEqual(['Progressing', 'Progressing', 'Progressing', 'Degraded']);
     expect(status(cluster).conditions?.find((c) => c.type === 'Degraded')).toMatchObject({ status: 'True', reason: 'PropagationTimeout' });
+    // kstatus: insufficient progress is Stalled (still retried), not Reconciling.
+    expect(status(cluster).conditions?.slice(0, 3).map((c) => [c.type, c.status])).toEqual([['Ready', 'False'], ['Reconciling', 'False'], ['Stalled', 'True']]);
     expect(status(cluster).step).toMatchObject({ number: 1, total: 1, action: 'apply-virtual-service' });
     expect(cluster.events.filter((e) => e.reason === 'PropagationTimeout')).toHaveLength(1);
     expect(cluster.applyCalls.slice(-4).map((c) => `${c.kind} ${c.outcome}`)).toEqual(Array(4).fill('VirtualService updated'));

@@ -49,6 +49,8 @@ describe('routerReconciler: a prune someone else still needs', () => {
     const message = 'prune held: VirtualService checkout/pinned routes to master-v1-0-1 (not managed by Switchyard); the DestinationRule keeps these subsets until no such VirtualService routes to them';
     expect(status(cluster)).toMatchObject({ phase: 'Progressing', step: { number: 2, total: 2, action: 'apply-pruned-destination-rule', message: 'remove subset master-v1-0-1' } });
     expect(status(cluster).conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'PruneHeld' });
+    // A held prune goes ahead by itself once no VirtualService routes there: Reconciling, not Stalled.
+    expect(status(cluster).conditions?.find((c) => c.type === 'Reconciling')).toMatchObject({ status: 'True', reason: 'PruneHeld' });
     expect(status(cluster).conditions?.find((c) => c.type === 'Ready')?.message).toContain(message);
     expect(cluster.events.filter((e) => e.reason === 'PruneHeld').map((e) => [e.type, e.message])).toEqual([['Warning', message]]);
 
