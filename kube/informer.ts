@@ -31,6 +31,8 @@ export interface InformerOptions {
   /** Restrict to one namespace; default all namespaces. */
   namespace?: string;
   labelSelector?: string;
+  /** e.g. `involvedObject.kind=Router` for Events: the server filters, the store holds only matches. */
+  fieldSelector?: string;
   log: Logger;
   /** Called on every restart after a failure (metrics). */
   onRestart?: (err: unknown) => void;
@@ -142,7 +144,7 @@ export class Informer {
     let cont: string | undefined;
     let rv = '';
     do {
-      const query = { labelSelector: this.#opts.labelSelector, limit: LIST_PAGE_SIZE, continue: cont };
+      const query = { labelSelector: this.#opts.labelSelector, fieldSelector: this.#opts.fieldSelector, limit: LIST_PAGE_SIZE, continue: cont };
       const page = await this.#opts.client.get<ListResponse>(this.#path(), { query, signal: this.#stop.signal });
       for (const item of page.items) {
         // List items of built-in kinds come without apiVersion/kind.
@@ -201,7 +203,7 @@ export class Informer {
     // after 30 s. Should it ever be renamed, quiet watches just restart from their resourceVersion.
     (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = WATCH_INACTIVITY_MS;
     const timeoutSeconds = WATCH_TIMEOUT_MIN_S + Math.floor(Math.random() * (WATCH_TIMEOUT_MAX_S - WATCH_TIMEOUT_MIN_S));
-    const query = { resourceVersion: rv, allowWatchBookmarks: true, labelSelector: this.#opts.labelSelector, timeoutSeconds };
+    const query = { resourceVersion: rv, allowWatchBookmarks: true, labelSelector: this.#opts.labelSelector, fieldSelector: this.#opts.fieldSelector, timeoutSeconds };
     const end: WatchEnd = { resourceVersion: rv, gone: false, events: 0 };
     let failure: unknown;
     return new Promise((resolve, reject) => {
