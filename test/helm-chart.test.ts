@@ -18,8 +18,6 @@ const run = promisify(execFile);
 const CHART = join(REPO_ROOT, 'deploy', 'helm', 'switchyard');
 const OVERRIDES = join(REPO_ROOT, 'test', 'fixtures', 'helm', 'override-values.yaml');
 const NAMESPACE = 'switchyard-system';
-/** A second release namespace: the chart must not assume the kustomize base's. */
-const CUSTOM_NAMESPACE = 'platform-routing';
 /** Values whose override equals the default on purpose (turning it off is checked on its own). */
 const SAME_AS_DEFAULT = new Set(['ratelimit.enabled']);
 
@@ -189,15 +187,13 @@ describe('deploy/helm/switchyard', () => {
     expect(leaves.filter((p) => at(overrides, p) === undefined), 'values.yaml leaves missing from the override file').toEqual([]);
     expect(leaves.filter((p) => !SAME_AS_DEFAULT.has(p) && JSON.stringify(at(overrides, p)) === JSON.stringify(at(defaults, p))), 'overrides equal to the default').toEqual([]);
 
-    await kubectl('create', 'namespace', CUSTOM_NAMESPACE);
-    const rendered = await render(CUSTOM_NAMESPACE, '--values', OVERRIDES);
+    // Applied over the defaults, as `helm upgrade` would: the same objects, changed.
+    const rendered = await render(NAMESPACE, '--values', OVERRIDES);
     const stored = await applyAndRead(
       rendered.filter((m) => m.kind !== 'CustomResourceDefinition'),
       'overrides.json',
     );
-    for (const m of stored.filter((o) => o.metadata.namespace !== undefined)) expect(m.metadata.namespace, `${m.kind}/${m.metadata.name}`).toBe(CUSTOM_NAMESPACE);
-    const binding = find(stored, 'ClusterRoleBinding', 'switchyard') as Manifest & { subjects: { namespace: string }[] };
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'switchyard', namespace: CUSTOM_NAMESPACE }]);
+    for (const m of stored.filter((o) => o.metadata.namespace !== undefined)) expect(m.metadata.namespace, `${m.kind}/${m.metadata.name}`).toBe(NAMESPACE);
 
     const controllers = deployment(stored, 'switchyard-controllers');
     const c = controllers.pod.containers[0];
@@ -251,6 +247,10 @@ describe('deploy/helm/switchyard', () => {
     const none = deployment(await render(NAMESPACE, '--set', 'istiod.debugUrl=,prometheus.url='), 'switchyard-controllers');
     expect(none.pod.volumes).toBeUndefined();
     expect(none.pod.containers[0]?.args.filter((a) => a.startsWith('--istiod') || a.startsWith('--prometheus'))).toEqual([]);
+  });
+
+  it('refuses a namespace other than switchyard-system, naming why', async () => {
+    await expect(render('platform-routing')).rejects.toThrow(/install Switchyard into namespace switchyard-system \(got "platform-routing"\): the controllers' leader-election Lease/);
   });
 
   it('ratelimit.enabled=false renders no rate-limit service', async () => {
