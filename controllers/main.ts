@@ -17,11 +17,22 @@ import { pathToFileURL } from 'node:url';
 import { loadKubeConfig } from '../kube/kube-client.ts';
 import { createProcessRegistry } from '../kube/metrics.ts';
 import { Manager, stopOnSignals } from '../kube/manager.ts';
+import { CONTROLLER_LEASE, controllerConfigAnnotations } from '../core/analyze/controller-config.ts';
+import type { ManagerOptions } from '../kube/manager.ts';
 import { controllerSet } from './controller-set.ts';
 import { CONTROLLER_USAGE, UsageError, parseControllerArgs, type ControllerArgs } from './controller-args.ts';
 
 /** The Lease two replicas campaign for; lives in Switchyard's own namespace. */
-export const LEADER_LEASE = { namespace: 'switchyard-system', name: 'switchyard-controllers' };
+export const LEADER_LEASE = CONTROLLER_LEASE;
+
+/**
+ * Leader election on LEADER_LEASE, whose holder publishes the configuration users need to judge
+ * their Routers (`switchyard.io/istiod-url: set|unset`, `switchyard.io/prometheus-url`; never the
+ * token) as Lease annotations, read by `kubectl switchyard analyze`. False with --no-leader-election.
+ */
+export function leaderElectionOf(args: Pick<ControllerArgs, 'leaderElection' | 'istiodUrls' | 'prometheusUrl'>): ManagerOptions['leaderElection'] {
+  return args.leaderElection ? { ...LEADER_LEASE, annotations: controllerConfigAnnotations(args) } : false;
+}
 
 /** Runs the controllers against the configured cluster until SIGINT/SIGTERM; resolves to the exit code. */
 export async function runControllers(args: ControllerArgs): Promise<number> {
@@ -30,7 +41,7 @@ export async function runControllers(args: ControllerArgs): Promise<number> {
     kubeConfig: loadKubeConfig({ path: args.kubeconfig }),
     controllers,
     namespace: args.namespace,
-    leaderElection: args.leaderElection ? LEADER_LEASE : false,
+    leaderElection: leaderElectionOf(args),
     http: { port: args.httpPort },
     resyncPeriodMs: args.resyncPeriodMs,
     metrics,

@@ -14,7 +14,7 @@ export const RETRY_PERIOD_MS = 2_000;
 interface Lease {
   apiVersion: 'coordination.k8s.io/v1';
   kind: 'Lease';
-  metadata: { name: string; namespace: string; resourceVersion?: string };
+  metadata: { name: string; namespace: string; resourceVersion?: string; annotations?: Record<string, string> };
   spec: { holderIdentity?: string | null; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string; leaseTransitions?: number };
 }
 
@@ -27,6 +27,11 @@ export interface LeaderElectionOptions {
   log: Logger;
   onStartedLeading: () => void;
   onStoppedLeading: () => void;
+  /**
+   * Annotations the holder keeps on the Lease (set on every acquire and renew), so readers of the
+   * Lease can see how the leading process is configured. Never secrets: Leases are widely readable.
+   */
+  annotations?: Record<string, string>;
   leaseDurationMs?: number;
   renewDeadlineMs?: number;
   retryPeriodMs?: number;
@@ -43,7 +48,7 @@ export function microTime(d: Date): string {
  * the lease change, never by comparing its clock with the holder's renewTime (clock skew).
  */
 export class LeaderElector {
-  readonly #o: Required<Omit<LeaderElectionOptions, 'onStartedLeading' | 'onStoppedLeading'>> & LeaderElectionOptions;
+  readonly #o: Required<Omit<LeaderElectionOptions, 'onStartedLeading' | 'onStoppedLeading' | 'annotations'>> & LeaderElectionOptions;
   readonly #stop = new AbortController();
   #leading = false;
   #observed: { record: string; at: number } | undefined;
@@ -110,7 +115,8 @@ export class LeaderElector {
     });
     const spec = { holderIdentity: this.#o.identity, leaseDurationSeconds: Math.ceil(this.#o.leaseDurationMs / 1000), renewTime: microTime(now) };
     if (!current) {
-      const lease: Lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: this.#o.name, namespace: this.#o.namespace }, spec: { ...spec, acquireTime: microTime(now), leaseTransitions: 0 } };
+      const metadata = { name: this.#o.name, namespace: this.#o.namespace, ...(this.#o.annotations ? { annotations: this.#o.annotations } : {}) };
+      const lease: Lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata, spec: { ...spec, acquireTime: microTime(now), leaseTransitions: 0 } };
       return this.#write(HttpMethod.POST, this.#path(), lease);
     }
     this.#observe(current);
@@ -119,7 +125,8 @@ export class LeaderElector {
     const expired = !holder || (this.#observed !== undefined && Date.now() - this.#observed.at > this.#o.leaseDurationMs);
     if (!mine && !expired) return false;
     const transitions = (current.spec.leaseTransitions ?? 0) + (mine ? 0 : 1);
-    const next: Lease = { ...current, spec: { ...current.spec, ...spec, acquireTime: mine ? current.spec.acquireTime : microTime(now), leaseTransitions: transitions } };
+    const metadata = this.#o.annotations ? { ...current.metadata, annotations: { ...current.metadata.annotations, ...this.#o.annotations } } : current.metadata;
+    const next: Lease = { ...current, metadata, spec: { ...current.spec, ...spec, acquireTime: mine ? current.spec.acquireTime : microTime(now), leaseTransitions: transitions } };
     return this.#write(HttpMethod.PUT, this.#path(this.#o.name), next);
   }
 

@@ -27,7 +27,7 @@ export interface ManagerOptions {
   /** Watch one namespace only; default all namespaces. */
   namespace?: string;
   /** Lease to campaign for; `false` runs the controllers at once (tests, single replica). */
-  leaderElection: { namespace: string; name: string; identity?: string; leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number } | false;
+  leaderElection: { namespace: string; name: string; identity?: string; leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number; annotations?: Record<string, string> } | false;
   /** HTTP probes and metrics; omitted → no server. Port 0 picks a free port. */
   http?: { port: number; host?: string };
   log?: Logger;
