@@ -14,7 +14,7 @@ import { COMMAND_ANNOTATION } from '../core/progression/walk.ts';
 import { rateLimitDescriptor } from '../core/ratelimit/descriptor.ts';
 import { startPrometheus, type PrometheusInstance } from '../dev/prometheus.ts';
 import type { Manager } from '../kube/manager.ts';
-import { keepScreenshot, launchChromium, startDashboardProcess, type DashboardProcess } from './support/dashboard-browser.ts';
+import { keepScreenshot, launchChromium, maybeDocsScreenshot, startDashboardProcess, type DashboardProcess } from './support/dashboard-browser.ts';
 import { startRlsProcess, type RlsProcess } from './support/rls-process.ts';
 import { routerObject, seedSpec } from './support/router-scenario.ts';
 import { applyAsUser, createNamespace, createObject, eventuallyPhase, liveRouter, startSwitchyardCluster, type SwitchyardCluster } from './support/switchyard-cluster.ts';
@@ -81,7 +81,7 @@ beforeAll(async () => {
   startTraffic();
   dashboard = await startDashboardProcess(['--kubeconfig', cluster.cp.kubeconfigPath, '-n', NS, '--ratelimit-metrics', `http://127.0.0.1:${rls.httpPort}/metrics`]);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page = await browser.newPage({ viewport: { width: 1120, height: 900 } });
   page.on('framenavigated', (f) => {
     if (f === page.mainFrame()) navigations += 1;
   });
@@ -141,6 +141,7 @@ describe('the dashboard in Chromium', () => {
     expect(await chart.locator('[data-reason]').evaluateAll((els) => els.map((e) => e.getAttribute('data-reason')))).toEqual(expect.arrayContaining(['Walk', 'Step', 'Paused']));
     expect(await chart.locator('.check-panel').evaluateAll((els) => els.map((e) => e.getAttribute('data-check')))).toEqual(['rls-hits', 'rls-up']);
     await keepScreenshot(page, 'walk-paused');
+    await maybeDocsScreenshot(page);
 
     await router('checkout').locator('button[data-command="promote"]').click();
     await expect.poll(() => router('checkout').locator('[data-testid="command-result"]').textContent(), { timeout: PAGE_TIMEOUT_MS }).toMatch(/^promote: annotation switchyard\.io\/progression=promote@\w+ written/);

@@ -62,11 +62,14 @@ function atRest(): ProgressionStatus {
 describe('the timeline of one Router', () => {
   it('merges events and watched statuses by time, dropping events of an earlier Router of the same name', () => {
     const watched = [sampleFromStatus({ phase: 'Progressing', step: 1, steps: 3, canaryWeight: 10, checks: [] }, '2025-01-01T10:00:30Z')];
-    const timeline = buildTimeline([event('Step', 'step 2/3: a=1; canary 50%', '2025-01-01T10:01:00Z'), event('Walk', 'walk', '2025-01-01T10:00:00Z'), event('Walk', 'old', '2024-12-01T00:00:00Z', 'old-uid')], watched, 'u1');
+    const late = sampleFromStatus({ phase: 'Progressing', step: 2, steps: 3, canaryWeight: 50, checks: [] }, '2025-01-01T10:01:00.500Z');
+    const timeline = buildTimeline([event('Step', 'step 2/3: a=1; canary 50%', '2025-01-01T10:01:00Z'), event('Walk', 'walk', '2025-01-01T10:00:00Z'), event('Walk', 'old', '2024-12-01T00:00:00Z', 'old-uid')], [...watched, late], 'u1');
+    // Whole-second event times sort by time against millisecond ones, not as text ('.' < 'Z').
     expect(timeline.map((s) => [s.source, s.canaryWeight])).toEqual([
       ['event:Walk', 0],
       ['watch', 10],
       ['event:Step', 50],
+      ['watch', 50],
     ]);
   });
 
@@ -82,7 +85,7 @@ describe('the timeline of one Router', () => {
   });
 
   it('places a watched status at its checks\' judgement time when that is later; a Router at rest adds no weight, a rollback 0', () => {
-    expect(sampleFromStatus({ phase: 'Progressing', step: 1, steps: 2, canaryWeight: 10, checks: [{ name: 'x', value: 1, at: '2025-01-02T00:00:00Z' }] }, '2025-01-01T00:00:00Z').at).toBe('2025-01-02T00:00:00Z');
+    expect(sampleFromStatus({ phase: 'Progressing', step: 1, steps: 2, canaryWeight: 10, checks: [{ name: 'x', value: 1, at: '2025-01-02T00:00:00Z' }] }, '2025-01-01T00:00:00Z').at).toBe('2025-01-02T00:00:00.000Z');
     expect(sampleFromStatus({ phase: 'Promoted', step: 0, steps: 0, canaryWeight: 0 }, 't').canaryWeight).toBeUndefined();
     expect(sampleFromStatus({ phase: 'RolledBack', step: 1, steps: 2, canaryWeight: 10 }, 't').canaryWeight).toBe(0);
   });

@@ -100,8 +100,8 @@ export function sampleFromEvent(e: RouterEvent): TimelineSample | undefined {
 export function sampleFromStatus(p: WatchedProgression, seenAt: string): TimelineSample {
   const checks: Record<string, number> = {};
   for (const c of p.checks ?? []) if (c.value !== undefined) checks[c.name] = c.value;
-  const judged = (p.checks ?? []).map((c) => c.at).sort();
-  const at = judged.length > 0 && judged[judged.length - 1]! > seenAt ? judged[judged.length - 1]! : seenAt;
+  const latest = Math.max(...(p.checks ?? []).map((c) => Date.parse(c.at)).filter(Number.isFinite));
+  const at = latest > Date.parse(seenAt) ? new Date(latest).toISOString() : seenAt;
   const base = { at, step: p.step, steps: p.steps, checks, source: 'watch', label: `${p.phase} step ${p.step}/${p.steps}, canary ${p.canaryWeight}%` };
   // At rest (Promoted) there is no canary: the chart holds the walk's last value (100 after a promotion).
   if (p.phase === 'Promoted') return base;
@@ -131,5 +131,6 @@ export function buildTimeline(events: readonly RouterEvent[], watched: readonly 
     .filter((e) => uid === undefined || e.involvedObject?.uid === undefined || e.involvedObject.uid === uid)
     .map(sampleFromEvent)
     .filter((s): s is TimelineSample => s !== undefined);
-  return [...fromEvents, ...watched].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).slice(-MAX_SAMPLES);
+  // By parsed time: Event timestamps have whole seconds (`…:19Z`), watched ones milliseconds (`…:19.665Z`).
+  return [...fromEvents, ...watched].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).slice(-MAX_SAMPLES);
 }

@@ -9,6 +9,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 const ROOT = join(import.meta.dirname, '..', '..');
 const PLUGIN = join(ROOT, 'operator', 'bin', 'kubectl-switchyard.js');
 export const ARTIFACTS = join(ROOT, 'test-artifacts', 'dashboard');
+/** The README's screenshot, rewritten when SWITCHYARD_DOCS_SCREENSHOT=1 (`npm run docs:dashboard`). */
+export const DOCS_SCREENSHOT = join(ROOT, 'docs', 'dashboard.png');
 /** The dashboard lists and binds within a second; a loaded CI host gets room. */
 const START_TIMEOUT_MS = 20_000;
 
@@ -69,4 +71,12 @@ export async function keepScreenshot(page: Page, name: string): Promise<string> 
   await page.screenshot({ path, fullPage: true });
   console.log(`dashboard screenshot: ${path}`);
   return path;
+}
+
+/** With SWITCHYARD_DOCS_SCREENSHOT=1, also rewrites docs/dashboard.png from this page (full page, 1x). */
+export async function maybeDocsScreenshot(page: Page): Promise<void> {
+  if (process.env.SWITCHYARD_DOCS_SCREENSHOT !== '1') return;
+  mkdirSync(join(ROOT, 'docs'), { recursive: true });
+  await page.screenshot({ path: DOCS_SCREENSHOT, fullPage: true });
+  console.log(`docs screenshot: ${DOCS_SCREENSHOT}`);
 }
