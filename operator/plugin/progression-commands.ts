@@ -16,7 +16,7 @@ const SUMMARIES: Record<Command, string> = {
 
 const walkText = (v: RouterView): string => {
   const p = v.progression;
-  return p === undefined ? 'no walk state' : `${p.phase}, step ${p.step}/${p.steps} at ${p.canaryWeight}%${p.message ? ` (${p.message})` : ''}`;
+  return p === undefined ? 'no walk state' : `${p.phase}, step ${p.step}/${p.steps} at ${p.canaryWeight}%${p.message ? `: ${p.message}` : ''}`;
 };
 
 function progressionCommand(verb: Command): PluginCommand {
@@ -49,14 +49,14 @@ function progressionCommand(verb: Command): PluginCommand {
           ctx.err(`kubectl switchyard ${verb}: refused: ${err.message}`);
           return 1;
         }
-        ctx.out(`${verb} requested for Router ${ctx.namespace}/${name} (walk ${walkText(sent.before)}): annotation ${COMMAND_ANNOTATION}=${sent.value}`);
+        ctx.out(`${verb} requested for Router ${ctx.namespace}/${name}: annotation ${COMMAND_ANNOTATION}=${sent.value}\n  walk was ${walkText(sent.before)}`);
         if (values['no-wait'] === true) return 0;
         const taken = await awaitCommand(ctx.client, ctx.namespace, name, sent.value, timeoutMs);
         if (taken === undefined) {
           ctx.err(`kubectl switchyard ${verb}: the controller did not take ${sent.value} within ${values.timeout} (is the Switchyard controller running?); the annotation stays and it acts on it when it sees it`);
           return 1;
         }
-        ctx.out(`taken by the controller: walk ${walkText(taken)}; Router phase ${taken.phase ?? 'unknown'}`);
+        ctx.out(`taken by the controller: Router phase ${taken.phase ?? 'unknown'}\n  walk now ${walkText(taken)}`);
         return 0;
       }),
   };

@@ -113,7 +113,7 @@ export function routersTableText(views: readonly RouterView[], now: Date, allNam
   const header = [...(allNamespaces ? ['NAMESPACE'] : []), 'NAME', 'PHASE', 'WEIGHTS', 'SANDBOXES', 'WALK', 'STEP', 'FILTERS', 'AGE'];
   const rows = views.map((v) => {
     const p = v.progression;
-    const walk = p === undefined ? '-' : p.phase === 'Promoted' ? 'Promoted' : `${p.phase} ${p.step}/${p.steps} ${p.canaryWeight}%`;
+    const walk = p === undefined ? '-' : p.phase === 'Promoted' || p.phase === 'RolledBack' ? p.phase : `${p.phase} ${p.step}/${p.steps} ${p.canaryWeight}%`;
     const step = v.step === undefined ? '-' : `${v.step.number}/${v.step.total} ${v.step.action}`;
     const sandboxes = v.branches.filter((b) => !b.default).map((b) => b.branch).join(',') || '-';
     const age = v.creationTimestamp === undefined ? '-' : shortDuration(now.getTime() - Date.parse(v.creationTimestamp));
