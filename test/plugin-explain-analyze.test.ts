@@ -96,6 +96,17 @@ describe('the controllers publish their configuration', () => {
     const lease = await cluster.admin.get<KubeObject>(resourcePath(LEASE, CONTROLLER_LEASE.namespace, CONTROLLER_LEASE.name));
     expect(lease.metadata.annotations).toEqual({ 'switchyard.io/istiod-url': 'unset', 'switchyard.io/prometheus-url': 'http://prometheus.monitoring:9090' });
   });
+
+  it('which deploy/rbac.yaml lets any authenticated user read, and nothing else about Leases', async () => {
+    const allowed = async (verb: string, name: string): Promise<boolean> => {
+      const review = { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user: 'sre-alice', groups: ['system:authenticated'], resourceAttributes: { group: 'coordination.k8s.io', resource: 'leases', namespace: CONTROLLER_LEASE.namespace, name, verb } } };
+      const answer = await cluster.admin.request<{ status: { allowed: boolean } }>(HttpMethod.POST, '/apis/authorization.k8s.io/v1/subjectaccessreviews', { body: review, contentType: 'application/json' });
+      return answer.status.allowed;
+    };
+    expect(await allowed('get', CONTROLLER_LEASE.name)).toBe(true);
+    expect(await allowed('update', CONTROLLER_LEASE.name)).toBe(false);
+    expect(await allowed('get', 'some-other-lease')).toBe(false);
+  });
 });
 
 describe('kubectl switchyard explain', () => {
