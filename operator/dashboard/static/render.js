@@ -107,7 +107,7 @@ function filterTable(router) {
         el('td', {}, String(f.priority)),
         el('td', {}, badge(f.phase ?? 'Pending'), f.message ? el('div', { class: 'muted' }, f.message) : undefined),
         el('td', {}, ...f.patches.map((p) => el('div', { 'data-patch': p.index }, `${p.index}: ${p.type} `, p.applied === undefined ? el('span', { class: 'muted' }, 'not reported') : p.applied ? '✓ applied' : `✗ ${p.reason ?? 'not applied'}`))),
-        el('td', { class: 'provenance' }, provenance ? provenanceCell(provenance.byFilter[`${f.namespace}/${f.name}`]) : '–'),
+        el('td', { class: 'provenance' }, !provenance ? '–' : provenance.rejectedByServer.includes(f.name) ? el('span', { class: 'error' }, 'left out: the API server refused its result') : provenanceCell(provenance.byFilter[`${f.namespace}/${f.name}`])),
         el('td', {}, f.expiresAt ?? '–')))),
     details);
 }
