@@ -22,6 +22,7 @@ import { applyAsUser, createNamespace, createObject, eventuallyPhase, liveFilter
 
 const NS = 'sy-explain';
 const HEALTHY = 'sy-explain-ok';
+const WALK = 'sy-explain-walk';
 const REPO = join(import.meta.dirname, '..');
 let cluster: SwitchyardCluster;
 let manager: Manager;
@@ -64,6 +65,7 @@ beforeAll(async () => {
   cluster = await startSwitchyardCluster();
   await createNamespace(cluster.admin, NS);
   await createNamespace(cluster.admin, HEALTHY);
+  await createNamespace(cluster.admin, WALK);
   manager = await startControllers('sy-explain-test');
   // reviews: a 90/10 canary in verified mode, two filters where the later one overwrites the first's timeout.
   await applyAsUser(cluster.admin, routerObject(NS, 'reviews', { port: 9080, propagation: { mode: 'verified' }, subsets: [{ branch: 'main', versions: { v1: 90, v2: 10 } }] }));
@@ -147,6 +149,27 @@ describe('kubectl switchyard explain', () => {
     await eventually('the controller reverts the hand edit', async () => (await liveVirtualService(cluster.admin, NS, 'reviews'))?.spec.http?.[0]?.route?.[0]?.weight === 90, 30_000);
   });
 
+  it('renders a walking Router at the walk\'s current weights, as the controller does', async () => {
+    const walked = (v1: number, v2: number) => routerObject(WALK, 'pages', { port: 9080, subsets: [{ branch: 'main', versions: { v1, v2 } }], progression: { steps: [20, 50], interval: '1h' } });
+    for (const v of ['v1', 'v2']) await createPod(WALK, `pages-${v}`, { app: 'pages', branch: 'main', version: v });
+    await applyAsUser(cluster.admin, walked(100, 0));
+    await eventuallyPhase(() => liveRouter(cluster.admin, WALK, 'pages'), 'Ready', 30_000);
+    await applyAsUser(cluster.admin, walked(0, 100));
+    // Step 1 of the walk (20%) is live and held for the interval (an hour).
+    const e = await eventually('the walk holds step 1 and the VS carries it', async () => {
+      const router = await liveRouter(cluster.admin, WALK, 'pages');
+      if ((router?.status?.progression as { step?: number } | undefined)?.step !== 1) return undefined;
+      const r = await kubectlSwitchyard('explain', 'pages', '-n', WALK, '-o', 'json');
+      const parsed = JSON.parse(r.stdout) as LiveExplanation;
+      return parsed.live.virtualService.drift.length === 0 ? parsed : undefined;
+    }, 30_000);
+    expect(e.walkWeights).toEqual({ v1: 80, v2: 20 });
+    const text = await kubectlSwitchyard('explain', 'pages', '-n', WALK);
+    expect(text.stdout).toContain('# canary walk in progress: the default branch is rendered at v1=80,v2=20 (status.progression.current)');
+    expect(text.stdout).toMatch(/^ {6}weight: 80 +# Router$/m);
+    expect(text.stdout).toContain(`# live VirtualService ${WALK}/pages matches the computed one`);
+  });
+
   it('names a missing Router and a bad flag without a stack trace', async () => {
     const missing = await kubectlSwitchyard('explain', 'nope', '-n', NS);
     expect(missing.code).toBe(1);
@@ -192,6 +215,7 @@ describe('kubectl switchyard analyze', () => {
   it('-A covers every namespace', async () => {
     const r = await kubectlSwitchyard('analyze', '-A', '-o', 'json');
     const namespaces = new Set((JSON.parse(r.stdout) as Finding[]).map((f) => f.object.namespace));
+    // The walk's namespace has every subset's pods: nothing to report there.
     expect([...namespaces].sort()).toEqual([NS, HEALTHY]);
   });
 });
