@@ -124,11 +124,15 @@ describe('the dashboard in Chromium', () => {
   it('shows a weight change made through the API server without a reload', async () => {
     const before = navigations;
     await page.evaluate(() => ((globalThis as unknown as { stayed: boolean }).stayed = true));
+    await router('page').locator('details.explain summary').click();
     await applyAsUser(cluster.admin, routerObject(NS, 'page', { ...seedSpec(), subsets: [{ branch: 'master', versions: { 'v1.0.1': 70, 'v1.0.2': 30 } }, { branch: 'box-0999' }] }));
     const weight = router('page').locator('[data-branch="master"] [data-version="v1.0.2"] .weight-live');
     await expect.poll(() => weight.textContent(), { timeout: PAGE_TIMEOUT_MS }).toBe('30%');
     expect(await page.evaluate(() => (globalThis as unknown as { stayed?: boolean }).stayed)).toBe(true);
     expect(navigations).toBe(before);
+    // What the user unfolded stays unfolded across the pushes.
+    expect(await router('page').locator('details.explain').getAttribute('open')).toBe('');
+    expect(await router('page').locator('details.explain pre').textContent()).toMatch(/weight: 30 +# Router/);
   });
 
   it('charts a walk from its events and watched statuses, and promote drives it to Promoted through the controller', async () => {

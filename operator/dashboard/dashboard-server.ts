@@ -73,101 +73,130 @@ function commandFailure(res: ServerResponse, err: unknown, what: string): void {
   else sendJson(res, 502, { error: `${what}: ${(err as Error).message}` });
 }
 
-export async function startDashboard(opts: DashboardOptions): Promise<Dashboard> {
-  const token = randomBytes(24).toString('base64url');
-  const clients = new Set<ServerResponse>();
-  const server_ = opts.client.kubeConfig.getCurrentCluster()?.server ?? '';
-  let pending: NodeJS.Timeout | undefined;
-  let port = 0;
-  const snapshot = (): Snapshot => buildSnapshot(watch, rates.view, { namespace: opts.namespace, server: server_, now: new Date() });
-  const push = (): void => {
-    pending = undefined;
-    if (clients.size === 0) return;
-    const frame = `event: snapshot\ndata: ${JSON.stringify(snapshot())}\n\n`;
-    for (const c of clients) c.write(frame);
-  };
-  const changed = (): void => {
-    pending ??= setTimeout(push, PUSH_DEBOUNCE_MS);
-  };
-  const watch = new ClusterWatch({ client: opts.client, namespace: opts.namespace, log: opts.log, onChange: changed });
-  const rates = new RateScraper(opts.metricsUrl, opts.scrapeIntervalMs ?? DEFAULT_SCRAPE_INTERVAL_MS, changed);
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
 
-  const page = async (res: ServerResponse): Promise<void> => {
-    const html = (await readFile(join(STATIC_DIR, 'index.html'), 'utf8')).replace('{{TOKEN}}', token);
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...SECURITY_HEADERS });
-    res.end(html);
-  };
-  const events = (req: IncomingMessage, res: ServerResponse): void => {
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive', ...SECURITY_HEADERS });
-    res.write(`retry: 2000\nevent: snapshot\ndata: ${JSON.stringify(snapshot())}\n\n`);
-    clients.add(res);
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), SSE_HEARTBEAT_MS);
-    req.on('close', () => {
-      clearInterval(heartbeat);
-      clients.delete(res);
-    });
-  };
-  const command = async (req: IncomingMessage, res: ServerResponse, match: RegExpExecArray): Promise<void> => {
-    const header = (name: string): string | undefined => {
-      const v = req.headers[name];
-      return Array.isArray(v) ? v[0] : v;
+/** The server's state: the watches, the rates, the open event streams and the write token. */
+class DashboardServer {
+  readonly token = randomBytes(24).toString('base64url');
+  readonly #opts: DashboardOptions;
+  readonly #apiServer: string;
+  readonly #clients = new Set<ServerResponse>();
+  readonly #watch: ClusterWatch;
+  readonly #rates: RateScraper;
+  readonly #http: Server;
+  #pending: NodeJS.Timeout | undefined;
+  port = 0;
+
+  constructor(opts: DashboardOptions) {
+    this.#opts = opts;
+    this.#apiServer = opts.client.kubeConfig.getCurrentCluster()?.server ?? '';
+    const changed = (): void => {
+      this.#pending ??= setTimeout(() => this.#push(), PUSH_DEBOUNCE_MS);
     };
-    const guard = checkWrite({ token: header(TOKEN_HEADER), origin: header('origin'), secFetchSite: header('sec-fetch-site') }, token, port);
-    if (!guard.ok) return sendJson(res, guard.status, { error: guard.message });
-    const [, namespace, name, verbText] = match as unknown as [string, string, string, string];
-    if (!isCommand(verbText)) return sendJson(res, 400, { error: `command must be one of ${COMMANDS.join(', ')} (got ${JSON.stringify(verbText)})` });
-    try {
-      const { value } = await sendCommand(opts.client, namespace, name, verbText);
-      opts.log.info('progression command written', { namespace, name, value });
-      sendJson(res, 200, { namespace, name, annotation: value });
-    } catch (err) {
-      commandFailure(res, err, `${verbText} Router ${namespace}/${name}`);
-    }
-  };
-  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const host = checkHost(req.headers.host, port);
+    this.#watch = new ClusterWatch({ client: opts.client, namespace: opts.namespace, log: opts.log, onChange: changed });
+    this.#rates = new RateScraper(opts.metricsUrl, opts.scrapeIntervalMs ?? DEFAULT_SCRAPE_INTERVAL_MS, changed);
+    this.#http = createServer((req, res) => {
+      this.#route(req, res).catch((err: unknown) => {
+        // The last guard: a handler bug answers 500 and the server keeps serving.
+        opts.log.error('dashboard request failed', { path: req.url, error: err });
+        if (!res.headersSent) sendJson(res, 500, { error: (err as Error).message });
+        else res.end();
+      });
+    });
+  }
+
+  snapshot(): Snapshot {
+    return buildSnapshot(this.#watch, this.#rates.view, { namespace: this.#opts.namespace, server: this.#apiServer, now: new Date() });
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.#http.once('error', reject);
+      this.#http.listen(this.#opts.port, LOOPBACK, () => resolve());
+    });
+    this.port = (this.#http.address() as AddressInfo).port;
+    this.#watch.start();
+    this.#rates.start();
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.#pending);
+    this.#rates.stop();
+    for (const c of this.#clients) c.end();
+    this.#http.closeAllConnections();
+    await new Promise<void>((resolve) => this.#http.close(() => resolve()));
+    await this.#watch.stop();
+  }
+
+  #push(): void {
+    this.#pending = undefined;
+    if (this.#clients.size === 0) return;
+    const frame = `event: snapshot\ndata: ${JSON.stringify(this.snapshot())}\n\n`;
+    for (const c of this.#clients) c.write(frame);
+  }
+
+  async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const host = checkHost(req.headers.host, this.port);
     if (!host.ok) return sendJson(res, host.status, { error: host.message });
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const method = req.method ?? 'GET';
     const match = COMMAND_PATH.exec(path);
-    if (match !== null) return method === 'POST' ? command(req, res, match) : sendJson(res, 405, { error: `${path} takes POST (got ${method})` });
+    if (match !== null) return method === 'POST' ? this.#command(req, res, match) : sendJson(res, 405, { error: `${path} takes POST (got ${method})` });
     if (method !== 'GET') return sendJson(res, 405, { error: `${path} takes GET (got ${method})` });
-    if (path === '/') return page(res);
-    if (path === '/api/snapshot') return sendJson(res, 200, snapshot());
-    if (path === '/api/events') return events(req, res);
+    if (path === '/') return this.#page(res);
+    if (path === '/api/snapshot') return sendJson(res, 200, this.snapshot());
+    if (path === '/api/events') return this.#events(req, res);
     const type = STATIC_FILES[path];
     if (type === undefined) return sendJson(res, 404, { error: `no such page: ${path}` });
     res.writeHead(200, { 'content-type': type, ...SECURITY_HEADERS });
     res.end(await readFile(join(STATIC_DIR, path.slice('/static/'.length))));
-  };
+  }
 
-  const server: Server = createServer((req, res) => {
-    route(req, res).catch((err: unknown) => {
-      // The last guard: a handler bug answers 500 and the server keeps serving.
-      opts.log.error('dashboard request failed', { path: req.url, error: err });
-      if (!res.headersSent) sendJson(res, 500, { error: (err as Error).message });
-      else res.end();
+  async #page(res: ServerResponse): Promise<void> {
+    const html = (await readFile(join(STATIC_DIR, 'index.html'), 'utf8')).replace('{{TOKEN}}', this.token);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...SECURITY_HEADERS });
+    res.end(html);
+  }
+
+  /** Server-Sent Events: the snapshot now, then one after every change; a heartbeat keeps the stream open. */
+  #events(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive', ...SECURITY_HEADERS });
+    res.write(`retry: 2000\nevent: snapshot\ndata: ${JSON.stringify(this.snapshot())}\n\n`);
+    this.#clients.add(res);
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), SSE_HEARTBEAT_MS);
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      this.#clients.delete(res);
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, LOOPBACK, () => resolve());
-  });
-  port = (server.address() as AddressInfo).port;
-  watch.start();
-  rates.start();
+  }
+
+  async #command(req: IncomingMessage, res: ServerResponse, match: RegExpExecArray): Promise<void> {
+    const guard = checkWrite({ token: header(req, TOKEN_HEADER), origin: header(req, 'origin'), secFetchSite: header(req, 'sec-fetch-site') }, this.token, this.port);
+    if (!guard.ok) return sendJson(res, guard.status, { error: guard.message });
+    const [, namespace, name, verb] = match as unknown as [string, string, string, string];
+    if (!isCommand(verb)) return sendJson(res, 400, { error: `command must be one of ${COMMANDS.join(', ')} (got ${JSON.stringify(verb)})` });
+    try {
+      const { value } = await sendCommand(this.#opts.client, namespace, name, verb);
+      this.#opts.log.info('progression command written', { namespace, name, value });
+      sendJson(res, 200, { namespace, name, annotation: value });
+    } catch (err) {
+      commandFailure(res, err, `${verb} Router ${namespace}/${name}`);
+    }
+  }
+}
+
+/** Binds 127.0.0.1 (`port` 0: a free one), starts the watches and the rate scrapes; resolves once listening. */
+export async function startDashboard(opts: DashboardOptions): Promise<Dashboard> {
+  const server = new DashboardServer(opts);
+  await server.listen();
   return {
-    url: `http://${LOOPBACK}:${port}/`,
-    port,
-    token,
-    snapshot,
-    async close() {
-      clearTimeout(pending);
-      rates.stop();
-      for (const c of clients) c.end();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await watch.stop();
-    },
+    url: `http://${LOOPBACK}:${server.port}/`,
+    port: server.port,
+    token: server.token,
+    snapshot: () => server.snapshot(),
+    close: () => server.close(),
   };
 }

@@ -87,6 +87,9 @@ function progressionBlock(router, commandResult, onCommand) {
     el('div', { class: 'chart' }, timelineChart(router.timeline, Date.now())));
 }
 
+/** Routers whose annotated objects the user unfolded: kept open across the re-render of each push. */
+const openExplanations = new Set();
+
 function provenanceCell(fields) {
   if (!fields || fields.length === 0) return el('span', { class: 'muted' }, 'no field of the final objects');
   return el('ul', { class: 'fields' }, ...fields.map((f) => el('li', { 'data-field': f.path }, el('code', {}, `${f.path}: ${f.value}`), f.effect === 'set' ? undefined : el('span', { class: 'muted' }, ` ${f.effect}`))));
@@ -94,9 +97,12 @@ function provenanceCell(fields) {
 
 function filterTable(router) {
   const { filters, provenance, provenanceError } = router;
-  const details = provenance
-    ? el('details', { class: 'explain' }, el('summary', {}, 'Final VirtualService and DestinationRule, every field with its origin'), el('pre', {}, provenance.text))
-    : el('p', { class: 'error' }, provenanceError ?? 'no provenance');
+  const key = `${router.namespace}/${router.name}`;
+  let details = el('p', { class: 'error' }, provenanceError ?? 'no provenance');
+  if (provenance) {
+    details = el('details', { class: 'explain', open: openExplanations.has(key) }, el('summary', {}, 'Final VirtualService and DestinationRule, every field with its origin'), el('pre', {}, provenance.text));
+    details.addEventListener('toggle', () => (details.open ? openExplanations.add(key) : openExplanations.delete(key)));
+  }
   if (filters.length === 0) return el('div', { class: 'filters' }, el('h4', {}, 'Filter chain'), el('p', { class: 'muted' }, 'No IstioFilter targets this Router.'), details);
   return el('div', { class: 'filters' }, el('h4', {}, 'Filter chain (applied in this order; later filters win)'),
     el('table', {},
