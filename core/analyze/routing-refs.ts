@@ -1,7 +1,6 @@
+import { qualifiedHost } from '../ratelimit/host-port.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, OWNER_LABEL } from '../istio/types.ts';
 import type { LooseObject } from './types.ts';
-
-const CLUSTER_SUFFIX = 'svc.cluster.local';
 
 /** One destination a VirtualService sends traffic to (routes and mirrors). */
 export interface DestinationRef {
@@ -14,12 +13,9 @@ export interface DestinationRef {
   weight: number;
 }
 
-/** A destination host as Istio resolves it from a VirtualService in `namespace`: `a` and `a.b` are Service names. */
+/** A destination host as Istio resolves it from a VirtualService in `namespace`: only a name without a dot is a Service of that namespace. */
 export function resolvedHost(host: string, namespace: string): string {
-  const parts = host.split('.');
-  if (parts.length === 1) return `${host}.${namespace}.${CLUSTER_SUFFIX}`;
-  if (parts.length === 2) return `${host}.${CLUSTER_SUFFIX}`;
-  return host;
+  return qualifiedHost(host, namespace);
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
