@@ -24,13 +24,14 @@ describe('explainRouter', () => {
     expect(timeout).toEqual({
       path: 'spec.http[1].timeout',
       value: '9s',
-      setBy: { by: 'IstioFilter', namespace: 'sm-verify', name: 'latency', priority: 100, position: 2, patch: { index: 0, type: 'jsonPatch', ops: [{ op: 'replace', path: '/http/1/timeout' }, { op: 'remove', path: '/http/1/retries' }] } },
+      // Of the patch's two ops, the one that wrote this field.
+      setBy: { by: 'IstioFilter', namespace: 'sm-verify', name: 'latency', priority: 100, position: 2, patch: { index: 0, type: 'jsonPatch', ops: [{ op: 'replace', path: '/http/1/timeout' }] } },
       overwrote: { value: '2s', setBy: { by: 'IstioFilter', namespace: 'sm-verify', name: 'sre-baseline', priority: 0, position: 1, patch: { index: 0, type: 'timeout' } } },
     });
     // The route the chaos filter did not touch keeps the SRE's value.
     expect(e.virtualService.fields.find((f) => f.path === 'spec.http[0].timeout')?.setBy).toMatchObject({ name: 'sre-baseline' });
     expect(e.virtualService.removed).toEqual([
-      { path: 'spec.http[1].retries.attempts', value: 2, setBy: expect.objectContaining({ name: 'sre-baseline', patch: { index: 1, type: 'retries' } }), removedBy: expect.objectContaining({ name: 'latency' }) },
+      { path: 'spec.http[1].retries.attempts', value: 2, setBy: expect.objectContaining({ name: 'sre-baseline', patch: { index: 1, type: 'retries' } }), removedBy: expect.objectContaining({ name: 'latency', patch: { index: 0, type: 'jsonPatch', ops: [{ op: 'remove', path: '/http/1/retries' }] } }) },
     ]);
     expect(e.virtualService.fields.find((f) => f.path === 'spec.http[1].route[1].weight')).toEqual({ path: 'spec.http[1].route[1].weight', value: 10, setBy: { by: 'Router', namespace: 'sm-verify', name: 'sm-verify-page' } });
   });
@@ -64,9 +65,9 @@ describe('explainRouter', () => {
 
   it('formats each leaf with its origin and what it overwrote', () => {
     const text = formatExplanation(explainRouter(router, [chaos, sre], NOW));
-    expect(text).toMatch(/^ {4}timeout: 9s +# IstioFilter sm-verify\/latency patch 0 \(jsonPatch replace \/http\/1\/timeout, remove \/http\/1\/retries\), priority 100; overwrote 2s set by IstioFilter sm-verify\/sre-baseline patch 0 \(timeout\), priority 0$/m);
+    expect(text).toMatch(/^ {4}timeout: 9s +# IstioFilter sm-verify\/latency patch 0 \(jsonPatch replace \/http\/1\/timeout\), priority 100; overwrote 2s set by IstioFilter sm-verify\/sre-baseline patch 0 \(timeout\), priority 0$/m);
     expect(text).toMatch(/^ {6}weight: 10 +# Router$/m);
-    expect(text).toContain('#   spec.http[1].retries.attempts: 2 (set by IstioFilter sm-verify/sre-baseline patch 1 (retries), priority 0) removed by IstioFilter sm-verify/latency');
+    expect(text).toContain('#   spec.http[1].retries.attempts: 2 (set by IstioFilter sm-verify/sre-baseline patch 1 (retries), priority 0) removed by IstioFilter sm-verify/latency patch 0 (jsonPatch remove /http/1/retries), priority 100');
   });
 });
 

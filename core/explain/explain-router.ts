@@ -6,7 +6,7 @@ import { filterNamespace, sortFilters } from '../filters/sort-filters.ts';
 import type { DestinationRule, VirtualService } from '../istio/types.ts';
 import { renderRouter } from '../router/render-router.ts';
 import { routerNamespace } from '../router/router-host.ts';
-import { leaves } from './field-path.ts';
+import { leaves, pointerToPath } from './field-path.ts';
 import { originalFields, trackStep } from './track-fields.ts';
 import type { Explanation, FieldProvenance, FilterOrigin, ObjectProvenance, Origin, RemovedField } from './types.ts';
 
@@ -29,9 +29,27 @@ function patchOrigin(filter: IstioFilter, position: number, step: PatchStep): Fi
   };
 }
 
+/** Within a path: the same leaf, or one below it. */
+function within(path: string, parent: string): boolean {
+  return path === parent || path.startsWith(`${parent}.`) || path.startsWith(`${parent}[`);
+}
+
+/**
+ * The origin of a change at `path`: for a jsonPatch of several ops, only the ops whose path is
+ * `path` or above it (all of them when none is, e.g. a `move` that brought the value there).
+ */
+function originAt(origin: FilterOrigin): (path: string) => FilterOrigin {
+  const ops = origin.patch.ops;
+  if (ops === undefined || ops.length < 2) return () => origin;
+  return (path) => {
+    const mine = ops.filter((o) => within(path, pointerToPath(o.path)));
+    return mine.length === 0 || mine.length === ops.length ? origin : { ...origin, patch: { ...origin.patch, ops: mine } };
+  };
+}
+
 function advance(tracked: Tracked, before: unknown, after: unknown, origin: FilterOrigin): void {
   if (before === after) return;
-  const next = trackStep(before, after, tracked.fields, origin);
+  const next = trackStep(before, after, tracked.fields, originAt(origin));
   tracked.fields = next.fields;
   tracked.removed.push(...next.removed);
 }

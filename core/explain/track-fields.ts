@@ -12,10 +12,11 @@ export function originalFields(object: unknown, origin: Origin): Map<string, Fie
 /**
  * The provenance after one patch turned `before` into `after`: leaves the patch left alone keep
  * their origin (also when a list item merely moved, e.g. a route inserted ahead of it); changed and
- * added leaves are set by `origin`, remembering what they overwrote; leaves that are gone are
+ * added leaves are set by `origin` (asked per path, so a jsonPatch can be narrowed to its op),
+ * remembering what they overwrote; leaves that are gone are
  * returned as removed. Unchanged subtrees are recognised by identity first (patches share them).
  */
-export function trackStep(before: unknown, after: unknown, fields: FieldMap, origin: FilterOrigin): { fields: Map<string, FieldProvenance>; removed: RemovedField[] } {
+export function trackStep(before: unknown, after: unknown, fields: FieldMap, origin: (path: string) => FilterOrigin): { fields: Map<string, FieldProvenance>; removed: RemovedField[] } {
   const next = new Map<string, FieldProvenance>();
   const removed: RemovedField[] = [];
   const carry = (value: unknown, from: string, to: string): void => {
@@ -27,7 +28,7 @@ export function trackStep(before: unknown, after: unknown, fields: FieldMap, ori
   const remove = (value: unknown, from: string): void => {
     for (const l of leaves(value)) {
       const old = fields.get(childSuffix(from, l.path));
-      if (old) removed.push({ path: old.path, value: old.value, setBy: old.setBy, removedBy: origin });
+      if (old) removed.push({ path: old.path, value: old.value, setBy: old.setBy, removedBy: origin(old.path) });
     }
   };
   const set = (value: unknown, to: string, previous: unknown, from: string): void => {
@@ -36,7 +37,7 @@ export function trackStep(before: unknown, after: unknown, fields: FieldMap, ori
     const old = replacesLeaf ? fields.get(from) : undefined;
     for (const l of leaves(value)) {
       const path = childSuffix(to, l.path);
-      next.set(path, { path, value: l.value, setBy: origin, ...(old ? { overwrote: overwritten(old) } : {}) });
+      next.set(path, { path, value: l.value, setBy: origin(path), ...(old ? { overwrote: overwritten(old) } : {}) });
     }
   };
   const walk = (b: unknown, a: unknown, from: string, to: string): void => {
