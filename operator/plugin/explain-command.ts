@@ -14,7 +14,7 @@ import type { ClusterObject } from '../cluster/router-view.ts';
 import type { PluginCommand } from './command.ts';
 import { connectWith, guarded, parseCommandArgs, printHelp, UsageError } from './command-args.ts';
 
-const SYNOPSIS = ['explain ROUTER [-o text|json]'];
+const SYNOPSIS = ['explain ROUTER [-o text|json|yaml]'];
 const SUMMARY = "the final VirtualService and DestinationRule of ROUTER with the origin of every field, and where the live objects differ";
 
 /** How a live generated object compares with the computed one. */
