@@ -54,6 +54,19 @@ describe('explainRouter', () => {
     expect(e.virtualService.removed).toEqual([]);
   });
 
+  it('on the DestinationRule: a later trafficPolicy overwrites one leaf, removes the rest of the piece it replaces', () => {
+    const first = filter('pool-a', [{ trafficPolicy: { connectionPool: { http: { http1MaxPendingRequests: 10, maxRequestsPerConnection: 5 } } } }], { ...target, priority: 1 });
+    const second = filter('pool-b', [{ trafficPolicy: { connectionPool: { http: { http1MaxPendingRequests: 99 } } } }], { ...target, priority: 2 });
+    const e = explainRouter(router, [second, first], NOW);
+    expect(e.destinationRule.fields.filter((f) => f.path.startsWith('spec.trafficPolicy')).map((f) => [f.path, f.value, f.setBy.by === 'IstioFilter' && f.setBy.name, f.overwrote?.value])).toEqual([
+      ['spec.trafficPolicy.connectionPool.http.http1MaxPendingRequests', 99, 'pool-b', 10],
+    ]);
+    expect(e.destinationRule.removed.map((r) => [r.path, r.value, r.setBy.by === 'IstioFilter' && r.setBy.name, r.removedBy.name])).toEqual([
+      ['spec.trafficPolicy.connectionPool.http.maxRequestsPerConnection', 5, 'pool-a', 'pool-b'],
+    ]);
+    expect(e.virtualService.fields.every((f) => f.setBy.by === 'Router')).toBe(true);
+  });
+
   it('attributes nothing to a skipped or expired filter and reports why', () => {
     const broken = filter('broken', [{ timeout: '1s' }, { jsonPatch: { target: 'VirtualService', ops: [{ op: 'replace', path: '/http/7/timeout', value: '1s' }] } }], target);
     const expired = filter('old-chaos', [{ timeout: '7s' }], { ...target, expiresAt: '2029-01-01T00:00:00Z' });
