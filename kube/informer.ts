@@ -36,6 +36,8 @@ export interface InformerOptions {
   log: Logger;
   /** Called on every restart after a failure (metrics). */
   onRestart?: (err: unknown) => void;
+  /** Called after every successful list, the first and each relist after a restart (a watch works again). */
+  onListed?: () => void;
 }
 
 interface WatchEnd {
@@ -163,6 +165,7 @@ export class Informer {
     }
     for (const [k, obj] of old) if (!next.has(k)) this.#emit('delete', obj);
     this.#markSynced();
+    this.#opts.onListed?.();
     return rv;
   }
 

@@ -10,7 +10,7 @@ import { freeLoopbackPort } from '../dev/readiness.ts';
 import type { Manager } from '../kube/manager.ts';
 import { launchChromium, keepScreenshot, startDashboardProcess, type DashboardProcess } from './support/dashboard-browser.ts';
 import { routerObject } from './support/router-scenario.ts';
-import { applyAsUser, createNamespace, eventuallyPhase, liveRouter, startSwitchyardCluster, type SwitchyardCluster } from './support/switchyard-cluster.ts';
+import { applyAsUser, createNamespace, createObject, eventuallyPhase, liveRouter, startSwitchyardCluster, type SwitchyardCluster } from './support/switchyard-cluster.ts';
 
 const NS = 'guard';
 const PAGE_TIMEOUT_MS = 20_000;
@@ -118,6 +118,17 @@ describe('the page says what went wrong', () => {
     // Still walking: nothing was written.
     expect((await liveRouter(cluster.admin, NS, 'search'))?.status).toMatchObject({ progression: { phase: 'Progressing', step: 1 } });
   });
+
+  it('clears the banner once the user may list Events: the watch recovers by itself and the walk\'s events arrive', async () => {
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'event-reader', namespace: NS }, rules: [{ apiGroups: [''], resources: ['events'], verbs: ['list', 'watch'] }] };
+    const binding = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'event-reader', namespace: NS }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'event-reader' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:serviceaccount:switchyard-system:switchyard' }] };
+    await createObject(cluster.admin, role);
+    await createObject(cluster.admin, binding);
+    // The informer retries with a backoff that has grown to seconds by now.
+    await expect.poll(() => page.locator('#errors p').count(), { timeout: 45_000 }).toBe(0);
+    const markers = page.locator(`[data-router="${NS}/search"] svg.timeline [data-reason]`);
+    await expect.poll(() => markers.evaluateAll((els) => els.map((e) => e.getAttribute('data-reason'))), { timeout: PAGE_TIMEOUT_MS }).toEqual(expect.arrayContaining(['Walk', 'Step']));
+  }, 60_000);
 
   it('says the rate-limit metrics are unreachable instead of showing zeros, and that they are off without the flag', async () => {
     const withUrl = await browser.newPage();

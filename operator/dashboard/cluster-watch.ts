@@ -69,12 +69,12 @@ export class ClusterWatch {
         this.#errors.set(kind.kind, { kind: kind.kind, message, at: this.#now().toISOString() });
         this.#opts.onChange();
       },
+      onListed: () => {
+        // Listed again after a failure: this kind's watch works again.
+        if (this.#errors.delete(kind.kind)) this.#opts.onChange();
+      },
     });
-    informer.on(() => {
-      // An event arrived: this kind's watch works again.
-      this.#errors.delete(kind.kind);
-      this.#opts.onChange();
-    });
+    informer.on(() => this.#opts.onChange());
     return informer;
   }
 
