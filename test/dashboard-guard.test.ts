@@ -109,7 +109,7 @@ describe('the page says what went wrong', () => {
     await page.goto(limited.url);
     const router = page.locator(`[data-router="${NS}/search"]`);
     await expect.poll(() => router.locator('.walk .badge').textContent(), { timeout: PAGE_TIMEOUT_MS }).toBe('Progressing');
-    await expect.poll(() => page.locator('#errors [data-kind="Event"]').textContent(), { timeout: PAGE_TIMEOUT_MS }).toContain('events is forbidden');
+    await expect.poll(() => page.locator('#errors [data-kind="Event"]').textContent(), { timeout: PAGE_TIMEOUT_MS }).toContain('listing Events: forbidden (HTTP 403): events is forbidden: User "system:serviceaccount:switchyard-system:switchyard" cannot list resource "events"');
     await router.locator('button[data-command="promote"]').click();
     const result = router.locator('[data-testid="command-result"]');
     await expect.poll(() => result.textContent(), { timeout: PAGE_TIMEOUT_MS }).toMatch(/^promote failed \(HTTP 403\): promote Router guard\/search: the API server answered 403: routers\.switchyard\.io "search" is forbidden: User "system:serviceaccount:switchyard-system:switchyard" cannot patch resource "routers"/);

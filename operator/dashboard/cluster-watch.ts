@@ -9,6 +9,7 @@ import { Informer } from '../../kube/informer.ts';
 import type { KubeClient } from '../../kube/kube-client.ts';
 import type { KindRef, KubeObject, Logger } from '../../kube/types.ts';
 import { ISTIO_FILTER, RATE_LIMIT, ROUTER } from '../cluster/kinds.ts';
+import { clusterErrorMessage } from '../cluster/read-routers.ts';
 import { appendWatched, sampleFromStatus, type TimelineSample, type WatchedProgression } from './timeline.ts';
 
 export interface WatchError {
@@ -65,7 +66,7 @@ export class ClusterWatch {
       ...(fieldSelector === undefined ? {} : { fieldSelector }),
       log: this.#opts.log,
       onRestart: (err) => {
-        const message = err instanceof Error ? err.message : String(err);
+        const message = `listing ${kind.kind}s: ${clusterErrorMessage(err, this.#opts.client.kubeConfig.getCurrentCluster()?.server)}`;
         this.#errors.set(kind.kind, { kind: kind.kind, message, at: this.#now().toISOString() });
         this.#opts.onChange();
       },

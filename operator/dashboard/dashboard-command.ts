@@ -6,8 +6,9 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../kube/logger.ts';
 import type { PluginCommand } from '../plugin/command.ts';
+import { guarded, printHelp, UsageError } from '../plugin/command-args.ts';
 import { CONNECTION_OPTIONS, connect } from '../plugin/context.ts';
-import { startDashboard, type Dashboard } from './dashboard-server.ts';
+import { startDashboard } from './dashboard-server.ts';
 import { parseMetricsUrl } from './ratelimit-rates.ts';
 
 /** Default port (`kubectl argo rollouts dashboard` takes 3100 too: one habit for both). */
@@ -64,36 +65,35 @@ function untilSignal(): Promise<string> {
   });
 }
 
-async function run(args: string[]): Promise<number> {
-  let parsed: DashboardArgs;
-  try {
-    parsed = parseDashboardArgs(args);
-  } catch (err) {
-    process.stderr.write(`kubectl switchyard dashboard: ${(err as Error).message}\nUsage: kubectl switchyard ${SYNOPSIS}\n`);
-    return 2;
-  }
-  if (parsed.help) {
-    process.stdout.write(`Usage: kubectl switchyard ${SYNOPSIS}\n`);
-    return 0;
-  }
-  let dashboard: Dashboard;
-  try {
+const SUMMARY = 'a local web UI on 127.0.0.1 (your credentials): Routers, walks, filter chains, RateLimit rates; promote/abort';
+const FLAGS = [
+  `--port N                 port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 picks a free one and prints it)`,
+  '--ratelimit-metrics URL  the rate-limit service\'s /metrics, for live hit and over-limit rates',
+];
+
+function run(args: string[]): Promise<number> {
+  return guarded('dashboard', [SYNOPSIS], async () => {
+    let parsed: DashboardArgs;
+    try {
+      parsed = parseDashboardArgs(args);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    if (parsed.help) return printHelp(SUMMARY, [SYNOPSIS], FLAGS);
     const { client, namespace } = connect(parsed.connection);
-    const log = createLogger({ level: 'warn', write: (line) => process.stderr.write(`${line}\n`) }, { component: 'dashboard' });
-    dashboard = await startDashboard({ client, namespace: parsed.allNamespaces ? undefined : namespace, port: parsed.port, ...(parsed.metricsUrl === undefined ? {} : { metricsUrl: parsed.metricsUrl }), log });
+    // The page shows watch failures as they happen; the terminal gets only what the page cannot show.
+    const log = createLogger({ level: 'error', write: (line) => process.stderr.write(`${line}\n`) }, { component: 'dashboard' });
+    const dashboard = await startDashboard({ client, namespace: parsed.allNamespaces ? undefined : namespace, port: parsed.port, ...(parsed.metricsUrl === undefined ? {} : { metricsUrl: parsed.metricsUrl }), log });
     process.stdout.write(`Switchyard dashboard for ${parsed.allNamespaces ? 'all namespaces' : `namespace ${namespace}`} at ${dashboard.url} (Ctrl-C to stop)\n`);
-  } catch (err) {
-    process.stderr.write(`kubectl switchyard dashboard: ${(err as Error).message}\n`);
-    return 1;
-  }
-  await untilSignal();
-  await dashboard.close();
-  return 0;
+    await untilSignal();
+    await dashboard.close();
+    return 0;
+  });
 }
 
 export const dashboardCommand: PluginCommand = {
   name: 'dashboard',
   synopsis: [SYNOPSIS],
-  summary: 'a local web UI on 127.0.0.1 (your credentials): Routers, walks, filter chains, RateLimit rates; promote/abort',
+  summary: SUMMARY,
   run,
 };

@@ -35,7 +35,7 @@ function render() {
   if (!snap) return;
   document.getElementById('scope').textContent = `${snap.namespace === undefined ? 'all namespaces' : `namespace ${snap.namespace}`} · ${snap.server}${snap.synced ? '' : ' · listing…'}`;
   const errors = document.getElementById('errors');
-  errors.replaceChildren(...snap.errors.map((e) => el('p', { class: 'error', 'data-kind': e.kind }, `${e.kind}: ${e.message} (at ${new Date(e.at).toLocaleTimeString()}; retrying)`)));
+  errors.replaceChildren(...snap.errors.map((e) => el('p', { class: 'error', 'data-kind': e.kind }, `${e.message} (at ${new Date(e.at).toLocaleTimeString()}; retrying)`)));
   const routers = document.getElementById('routers');
   if (snap.routers.length === 0) routers.replaceChildren(el('p', { class: 'muted' }, snap.synced ? 'No Router in scope.' : 'listing Routers…'));
   else routers.replaceChildren(...snap.routers.map((r) => routerCard(r, results.get(`${r.namespace}/${r.name}`), sendCommand)));
