@@ -27,7 +27,7 @@ async function start(argv: readonly string[]): Promise<number> {
   if (!args.embedded) return runControllers(args);
   // One process, one registry: the controllers and the rate-limit service both record into it.
   const { controllers, metrics } = controllerSet(args, createProcessRegistry());
-  return runEmbedded({ controllers, metrics, httpPort: args.httpPort, exitWhenReady: args.exitWhenReady });
+  return runEmbedded({ controllers, metrics, httpPort: args.httpPort, exitWhenReady: args.exitWhenReady, published: { istiodUrls: args.istiodUrls, prometheusUrl: args.prometheusUrl } });
 }
 
 start(process.argv.slice(2)).then(

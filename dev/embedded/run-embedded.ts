@@ -7,6 +7,7 @@ import { createLogger } from '../../kube/logger.ts';
 import { Manager } from '../../kube/manager.ts';
 import type { RuntimeMetrics } from '../../kube/runtime-metrics.ts';
 import type { ControllerSpec } from '../../kube/types.ts';
+import { leaderElectionOf } from '../../controllers/main.ts';
 import { applyObjects, readObjects } from '../../kube/apply-as-user.ts';
 import { startEmbeddedRateLimitService } from './embedded-rate-limit.ts';
 import { printSummary, waitForSettled } from './summary.ts';
@@ -21,6 +22,8 @@ export interface EmbeddedOptions {
   metrics: RuntimeMetrics;
   httpPort: number;
   exitWhenReady: boolean;
+  /** What the leader publishes on its Lease for `kubectl switchyard analyze` (as `controllers/main.ts` does). */
+  published: { istiodUrls: string[]; prometheusUrl?: string };
 }
 
 /**
@@ -52,7 +55,7 @@ export async function runEmbedded(opts: EmbeddedOptions): Promise<number> {
       kubeConfig: loadKubeConfig({ path: cp.controllerKubeconfigPath }),
       controllers: opts.controllers,
       metrics: opts.metrics,
-      leaderElection: { namespace: 'switchyard-system', name: 'switchyard-controllers' },
+      leaderElection: leaderElectionOf({ leaderElection: true, ...opts.published }),
       http: { port: opts.httpPort, host: '127.0.0.1' },
     });
     await manager.start();

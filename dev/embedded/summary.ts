@@ -62,6 +62,8 @@ export async function printSummary(client: KubeClient, where: Where): Promise<vo
   export KUBECONFIG=${where.kubeconfig}
   kubectl get routers,istiofilters,ratelimits -A
   kubectl get virtualservices,destinationrules,envoyfilters -A -o yaml
+  npx kubectl-switchyard get router reviews -n bookinfo      (the plugin; also explain, plan, analyze -A)
+  npx kubectl-switchyard dashboard -A --ratelimit-metrics http://127.0.0.1:${where.rlsHttpPort}/metrics
   controller metrics   http://127.0.0.1:${s(where.metricsPort)}/metrics
   rate-limit service   grpc 127.0.0.1:${where.rlsGrpcPort}, quotas http://127.0.0.1:${where.rlsHttpPort}/debug/quotas
   process logs         ${where.logDir}`);
