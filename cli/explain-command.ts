@@ -5,6 +5,7 @@ import type { Explanation } from '../core/explain/types.ts';
 import { filtersTargeting } from '../core/filters/filters-targeting.ts';
 import { formatProblem } from './load-documents.ts';
 import { readResources } from './read-input.ts';
+import { YAML_OPTIONS } from '../core/yaml-text.ts';
 
 /**
  * `switchyard render --explain`: for each Router of the input, its final VirtualService and
@@ -37,7 +38,7 @@ export function runExplain(files: string[], namespace: string, output: string, n
   for (const f of resources.filters) if (!claimed.has(f)) console.error(`# IstioFilter ${f.metadata.namespace}/${f.metadata.name}: Pending (no Router in the input matches its target)`);
   if (explanations.length === 0) console.error('switchyard render --explain: no Router in the input; nothing to explain');
   if (output === 'json') process.stdout.write(`${JSON.stringify(explanations, null, 2)}\n`);
-  else if (output === 'yaml') process.stdout.write(explanations.map((e) => stringify(e, { lineWidth: 0 })).join('---\n'));
+  else if (output === 'yaml') process.stdout.write(explanations.map((e) => stringify(e, YAML_OPTIONS)).join('---\n'));
   else process.stdout.write(explanations.map(formatExplanation).join('\n'));
   return 0;
 }

@@ -11,7 +11,7 @@ describe('switchyard render --explain', () => {
     expect(r.stdout).toContain('#   2. bookinfo/mesh-ui-overrides  priority 10  Applied: applied 3 patches');
     expect(r.stdout).toMatch(/^ {4}timeout: 4s +# IstioFilter bookinfo\/mesh-ui-overrides patch 0 \(timeout\), priority 10; overwrote 2s set by IstioFilter bookinfo\/sre-baseline patch 0 \(timeout\), priority 0$/m);
     expect(r.stdout).toMatch(/^ {6}weight: \d+ +# Router$/m);
-    expect(r.stdout).toMatch(/^ +x-mesh-ui: on +# IstioFilter bookinfo\/mesh-ui-overrides patch 2 \(jsonPatch add \/http\/0\/headers\/request\), priority 10$/m);
+    expect(r.stdout).toMatch(/^ +x-mesh-ui: "on" +# IstioFilter bookinfo\/mesh-ui-overrides patch 2 \(jsonPatch add \/http\/0\/headers\/request\), priority 10$/m);
   });
 
   it('-o json: the final objects equal what plain render prints, every leaf with an origin', () => {

@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { childPath, children, isLeaf } from './field-path.ts';
 import type { Explanation, ExplainedFilter, FieldProvenance, ObjectProvenance, Origin, Overwritten } from './types.ts';
+import { YAML_OPTIONS } from '../yaml-text.ts';
 
 /** Annotations start at this column at most: long lines get theirs two spaces after them. */
 const ANNOTATION_COLUMN = 64;
@@ -15,7 +16,7 @@ interface Line {
 export function scalarText(value: unknown): string {
   if (Array.isArray(value)) return '[]';
   if (typeof value === 'object' && value !== null) return '{}';
-  const text = stringify(value, { lineWidth: 0 }).trimEnd();
+  const text = stringify(value, YAML_OPTIONS).trimEnd();
   return text.includes('\n') ? JSON.stringify(value) : text;
 }
 

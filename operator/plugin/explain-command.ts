@@ -13,6 +13,7 @@ import { readFilters, readRouter } from '../cluster/read-routers.ts';
 import type { ClusterObject } from '../cluster/router-view.ts';
 import type { PluginCommand } from './command.ts';
 import { connectWith, guarded, parseCommandArgs, printHelp, UsageError } from './command-args.ts';
+import { YAML_OPTIONS } from '../../core/yaml-text.ts';
 
 const SYNOPSIS = ['explain ROUTER [-o text|json|yaml]'];
 const SUMMARY = "the final VirtualService and DestinationRule of ROUTER with the origin of every field, and where the live objects differ";
@@ -121,7 +122,7 @@ export const explainCommand: PluginCommand = {
         return 1;
       }
       if (values.output === 'json') ctx.out(JSON.stringify(e, null, 2));
-      else if (values.output === 'yaml') ctx.out(stringify(e, { lineWidth: 0 }));
+      else if (values.output === 'yaml') ctx.out(stringify(e, YAML_OPTIONS));
       else ctx.out(liveExplanationText(e));
       return 0;
     }),
