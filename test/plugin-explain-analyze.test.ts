@@ -1,7 +1,6 @@
 // `kubectl switchyard explain` and `analyze` through a real kubectl against a real kube-apiserver,
 // with the real controllers (started as controllers/main.ts starts them: leader election on the
 // Lease that publishes their configuration, here without an istiod URL).
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTROLLER_LEASE } from '../core/analyze/controller-config.ts';
@@ -16,6 +15,7 @@ import { HttpMethod } from '@kubernetes/client-node';
 import { VIRTUAL_SERVICE } from '../operator/cluster/kinds.ts';
 import type { LiveExplanation } from '../operator/plugin/explain-command.ts';
 import { noStackTrace } from './support/cli-run.ts';
+import { REPO, runProcess, type PluginResult } from './support/plugin-process.ts';
 import { eventually } from './support/eventually.ts';
 import { routerObject } from './support/router-scenario.ts';
 import { applyAsUser, createNamespace, createObject, eventuallyPhase, liveFilter, liveRouter, liveVirtualService, startSwitchyardCluster, type SwitchyardCluster } from './support/switchyard-cluster.ts';
@@ -23,23 +23,14 @@ import { applyAsUser, createNamespace, createObject, eventuallyPhase, liveFilter
 const NS = 'sy-explain';
 const HEALTHY = 'sy-explain-ok';
 const WALK = 'sy-explain-walk';
-const REPO = join(import.meta.dirname, '..');
 let cluster: SwitchyardCluster;
 let manager: Manager;
 let kubectl: string;
 
 /** `kubectl switchyard args…` as users run it: kubectl finds kubectl-switchyard on PATH. Asynchronous, so the controllers keep running. */
-function kubectlSwitchyard(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function kubectlSwitchyard(...args: string[]): Promise<PluginResult> {
   const env = { ...process.env, PATH: `${join(REPO, 'node_modules', '.bin')}:${process.env.PATH ?? ''}` };
-  return new Promise((resolve, reject) => {
-    const child = spawn(kubectl, ['switchyard', ...args, '--kubeconfig', cluster.cp.kubeconfigPath], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runProcess(kubectl, ['switchyard', ...args, '--kubeconfig', cluster.cp.kubeconfigPath], env);
 }
 
 const object = (apiVersion: string, kind: string, namespace: string, name: string, rest: Record<string, unknown>): KubeObject => ({ ...rest, apiVersion, kind, metadata: { name, namespace, ...((rest.metadata as object | undefined) ?? {}) } }) as KubeObject;
