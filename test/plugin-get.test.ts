@@ -130,6 +130,21 @@ describe('kubectl switchyard get', () => {
     const listed = await runProcess(kubectl, ['plugin', 'list'], env);
     expect(listed.stdout).toMatch(/kubectl-switchyard/);
   });
+
+  it("completes commands, Router names and namespaces through kubectl's own completion (kubectl_complete-switchyard on PATH)", async () => {
+    const kubectl = await ensureKubectl();
+    const env = { ...process.env, PATH: `${join(REPO, 'node_modules', '.bin')}:${process.env.PATH ?? ''}` };
+    const tab = async (...words: string[]): Promise<string[]> => {
+      const r = await runProcess(kubectl, ['__complete', 'switchyard', ...words], env);
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout.trim().split('\n');
+    };
+    expect(await tab('pro')).toEqual(['promote', ':4']);
+    expect(await tab('promote', '--kubeconfig', cluster.cp.kubeconfigPath, '-n', NS, '')).toEqual(['ratings', 'reviews', ':4']);
+    expect(await tab('get', 'router', '--kubeconfig', cluster.cp.kubeconfigPath, '-n', NS, 'rev')).toEqual(['reviews', ':4']);
+    expect(await tab('explain', '--kubeconfig', cluster.cp.kubeconfigPath, '-n', '')).toContain(NS);
+    expect(await tab('plan', 'reviews', '-o', '')).toEqual(['text', 'yaml', ':4']);
+  });
 });
 
 describe('kubectl switchyard plan', () => {

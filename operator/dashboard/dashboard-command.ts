@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../kube/logger.ts';
-import type { PluginCommand } from '../plugin/command.ts';
+import { NO_POSITIONAL, type PluginCommand } from '../plugin/command.ts';
 import { guarded, printHelp, UsageError } from '../plugin/command-args.ts';
 import { CONNECTION_OPTIONS, connect } from '../plugin/context.ts';
 import { startDashboard } from './dashboard-server.ts';
@@ -14,12 +14,8 @@ import { parseMetricsUrl } from './ratelimit-rates.ts';
 /** Default port (`kubectl argo rollouts dashboard` takes 3100 too: one habit for both). */
 export const DEFAULT_PORT = 3100;
 
-const OPTIONS = {
-  ...CONNECTION_OPTIONS,
-  port: { type: 'string' },
-  'ratelimit-metrics': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+const DASHBOARD_FLAGS = { port: { type: 'string' }, 'ratelimit-metrics': { type: 'string' } } as const;
+const OPTIONS = { ...CONNECTION_OPTIONS, ...DASHBOARD_FLAGS, help: { type: 'boolean', short: 'h' } } as const;
 
 const SYNOPSIS = 'dashboard [--port N] [--ratelimit-metrics URL] [-n NS | -A]';
 
@@ -95,5 +91,6 @@ export const dashboardCommand: PluginCommand = {
   name: 'dashboard',
   synopsis: [SYNOPSIS],
   summary: SUMMARY,
+  completion: { flags: DASHBOARD_FLAGS, next: NO_POSITIONAL },
   run,
 };

@@ -5,7 +5,7 @@ import { isNotFound, type KubeClient } from '../../kube/kube-client.ts';
 import { LEASE } from '../../kube/kinds.ts';
 import { DESTINATION_RULE, ISTIO_FILTER, RATE_LIMIT, ROUTER, SERVICE, VIRTUAL_SERVICE, resourcePath } from '../cluster/kinds.ts';
 import { clusterErrorMessage, listAll } from '../cluster/read-routers.ts';
-import type { PluginCommand } from './command.ts';
+import { NO_POSITIONAL, type PluginCommand } from './command.ts';
 import { connectWith, guarded, parseCommandArgs, printHelp, UsageError } from './command-args.ts';
 
 const SYNOPSIS = ['analyze [-n NS | -A] [-o text|json] [--fail-on error|warning]'];
@@ -56,13 +56,16 @@ export async function readAnalyzeInput(client: KubeClient, namespace: string | u
   return { input, problems: published.problem === undefined ? [] : [published.problem] };
 }
 
+const FLAGS = { output: { type: 'string', short: 'o', default: 'text' }, 'fail-on': { type: 'string', default: 'error' } } as const;
+
 export const analyzeCommand: PluginCommand = {
   name: 'analyze',
   synopsis: SYNOPSIS,
   summary: SUMMARY,
+  completion: { flags: FLAGS, flagValues: { output: ['text', 'json'], 'fail-on': ['error', 'warning'] }, next: NO_POSITIONAL },
   run: (args) =>
     guarded('analyze', SYNOPSIS, async () => {
-      const { values, positionals } = parseCommandArgs(args, { output: { type: 'string', short: 'o', default: 'text' }, 'fail-on': { type: 'string', default: 'error' } });
+      const { values, positionals } = parseCommandArgs(args, FLAGS);
       if (values.help) {
         return printHelp(SUMMARY, SYNOPSIS, [
           '-o, --output text|json   text (default): one line per finding, istioctl-style; json: the findings',

@@ -11,7 +11,7 @@ import type { KubeClient } from '../../kube/kube-client.ts';
 import { DESTINATION_RULE, VIRTUAL_SERVICE, resourcePath } from '../cluster/kinds.ts';
 import { readFilters, readRouter } from '../cluster/read-routers.ts';
 import type { ClusterObject } from '../cluster/router-view.ts';
-import type { PluginCommand } from './command.ts';
+import { ONE_ROUTER, type PluginCommand } from './command.ts';
 import { connectWith, guarded, parseCommandArgs, printHelp, UsageError } from './command-args.ts';
 import { YAML_OPTIONS } from '../../core/yaml-text.ts';
 
@@ -100,13 +100,16 @@ export function liveExplanationText(e: LiveExplanation): string {
   return [...notes, formatExplanation(e), liveText('VirtualService', id, e.live.virtualService), liveText('DestinationRule', id, e.live.destinationRule)].join('\n');
 }
 
+const FLAGS = { output: { type: 'string', short: 'o', default: 'text' } } as const;
+
 export const explainCommand: PluginCommand = {
   name: 'explain',
   synopsis: SYNOPSIS,
   summary: SUMMARY,
+  completion: { flags: FLAGS, flagValues: { output: ['text', 'json', 'yaml'] }, next: ONE_ROUTER },
   run: (args) =>
     guarded('explain', SYNOPSIS, async () => {
-      const { values, positionals } = parseCommandArgs(args, { output: { type: 'string', short: 'o', default: 'text' } });
+      const { values, positionals } = parseCommandArgs(args, FLAGS);
       if (values.help) return printHelp(SUMMARY, SYNOPSIS, ['-o, --output text|json|yaml   text (default): annotated YAML; json/yaml: the provenance of every field']);
       const [name, ...extra] = positionals;
       if (name === undefined) throw new UsageError("explain needs the ROUTER's name");

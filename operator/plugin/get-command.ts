@@ -1,7 +1,7 @@
 import { readRouterViews } from '../cluster/read-routers.ts';
 import type { RouterView } from '../cluster/router-view.ts';
 import { RouterWatch } from '../cluster/watch-routers.ts';
-import type { PluginCommand } from './command.ts';
+import type { PluginCommand, PositionalKind } from './command.ts';
 import { connectWith, guarded, parseCommandArgs, printHelp, UsageError } from './command-args.ts';
 import type { PluginContext } from './context.ts';
 import { routersTableText, routerTreesText } from './router-text.ts';
@@ -72,13 +72,22 @@ async function watchLoop(ctx: PluginContext, req: GetRequest, first: string): Pr
   }
 }
 
+const FLAGS = { watch: { type: 'boolean', short: 'w' } } as const;
+
+/** `get` completes a kind word, then the Router's name after `router`/`rt`. */
+function next(typed: readonly string[]): PositionalKind | undefined {
+  if (typed.length === 0) return ['routers', 'router', 'rt'];
+  return typed.length === 1 && typed[0] !== 'routers' ? 'router' : undefined;
+}
+
 export const getCommand: PluginCommand = {
   name: 'get',
   synopsis: SYNOPSIS,
   summary: SUMMARY,
+  completion: { flags: FLAGS, next },
   run: (args) =>
     guarded('get', SYNOPSIS, async () => {
-      const { values, positionals } = parseCommandArgs(args, { watch: { type: 'boolean', short: 'w' } });
+      const { values, positionals } = parseCommandArgs(args, FLAGS);
       if (values.help) return printHelp(SUMMARY, SYNOPSIS, ['-w, --watch   redraw on every change (a watch, not polling) until Ctrl-C']);
       const req = request(positionals, values.watch === true);
       const ctx = connectWith(values);

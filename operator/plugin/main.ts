@@ -1,5 +1,9 @@
 import type { PluginCommand } from './command.ts';
 import { COMMANDS } from './commands.ts';
+import { runCompletion } from './complete.ts';
+
+/** The hidden first argument the completion executable passes. */
+export const COMPLETE_COMMAND = '__complete';
 
 const CONNECTION_HELP = `Connection flags (as kubectl's): --kubeconfig FILE, --context NAME, -n/--namespace NS, -A/--all-namespaces`;
 
@@ -24,6 +28,8 @@ export function usage(commands: readonly PluginCommand[] = COMMANDS): string {
 /** Dispatches argv (without node and the script) to a command; returns the exit code. */
 export async function run(argv: string[], commands: readonly PluginCommand[] = COMMANDS): Promise<number> {
   const [name, ...rest] = argv;
+  // Hidden: kubectl's completion hook (bin/kubectl_complete-switchyard.js) runs the plugin with it.
+  if (name === COMPLETE_COMMAND) return runCompletion(rest, commands);
   if (!name || name === '-h' || name === '--help' || name === 'help') {
     console.log(usage(commands));
     return name ? 0 : 2;

@@ -1,6 +1,6 @@
 import { planYaml, routerPlanLines } from '../../core/plan/plan-text.ts';
 import { livePlan, PlanRefused, type LivePlan } from '../cluster/live-plan.ts';
-import type { PluginCommand } from './command.ts';
+import { ONE_ROUTER, type PluginCommand } from './command.ts';
 import { connectWith, guarded, parseCommandArgs, printHelp, UsageError } from './command-args.ts';
 
 const SYNOPSIS = ['plan ROUTER [-o text|yaml]'];
@@ -25,13 +25,16 @@ export function livePlanText(plan: LivePlan): string {
   return lines.join('\n');
 }
 
+const FLAGS = { output: { type: 'string', short: 'o', default: 'text' } } as const;
+
 export const planCommand: PluginCommand = {
   name: 'plan',
   synopsis: SYNOPSIS,
   summary: SUMMARY,
+  completion: { flags: FLAGS, flagValues: { output: ['text', 'yaml'] }, next: ONE_ROUTER },
   run: (args) =>
     guarded('plan', SYNOPSIS, async () => {
-      const { values, positionals } = parseCommandArgs(args, { output: { type: 'string', short: 'o', default: 'text' } });
+      const { values, positionals } = parseCommandArgs(args, FLAGS);
       if (values.help) return printHelp(SUMMARY, SYNOPSIS, ['-o, --output text|yaml   text (default): the steps; yaml: the object each step applies']);
       const [name, ...extra] = positionals;
       if (name === undefined) throw new UsageError('plan needs the ROUTER\'s name');

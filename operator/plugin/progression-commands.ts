@@ -1,7 +1,7 @@
 import { parseDuration } from '../../core/duration.ts';
 import { awaitCommand, COMMAND_ANNOTATION, CommandRefused, sendCommand, type Command } from '../cluster/progression-command.ts';
 import type { RouterView } from '../cluster/router-view.ts';
-import type { PluginCommand } from './command.ts';
+import { ONE_ROUTER, type PluginCommand } from './command.ts';
 import { connectWith, guarded, parseCommandArgs, printHelp, UsageError } from './command-args.ts';
 
 /** How long a command waits for the controller to take it, unless --timeout says otherwise. */
@@ -19,15 +19,18 @@ const walkText = (v: RouterView): string => {
   return p === undefined ? 'no walk state' : `${p.phase}, step ${p.step}/${p.steps} at ${p.canaryWeight}%${p.message ? `: ${p.message}` : ''}`;
 };
 
+const FLAGS = { 'no-wait': { type: 'boolean' }, timeout: { type: 'string', default: DEFAULT_COMMAND_TIMEOUT } } as const;
+
 function progressionCommand(verb: Command): PluginCommand {
   const synopsis = [`${verb} ROUTER [--no-wait] [--timeout 30s]`];
   return {
     name: verb,
     synopsis,
     summary: SUMMARIES[verb],
+    completion: { flags: FLAGS, next: ONE_ROUTER },
     run: (args) =>
       guarded(verb, synopsis, async () => {
-        const { values, positionals } = parseCommandArgs(args, { 'no-wait': { type: 'boolean' }, timeout: { type: 'string', default: DEFAULT_COMMAND_TIMEOUT } });
+        const { values, positionals } = parseCommandArgs(args, FLAGS);
         if (values.help) {
           return printHelp(SUMMARIES[verb], synopsis, [`--no-wait       return once the annotation ${COMMAND_ANNOTATION} is written`, `--timeout DUR   how long to wait for the controller to take it (default ${DEFAULT_COMMAND_TIMEOUT})`]);
         }
