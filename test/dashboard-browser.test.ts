@@ -157,6 +157,22 @@ describe('the dashboard in Chromium', () => {
     await keepScreenshot(page, 'walk-promoted');
   }, 120_000);
 
+  it('abort rolls a new walk back to the promoted weights through the controller, and the buttons follow the phase', async () => {
+    // The previous test promoted v1=0,v2=100: walking back to v1 is a new walk, held at its pause.
+    await applyAsUser(cluster.admin, routerObject(NS, 'checkout', walkedSpec(prometheus.url, { v1: 100, v2: 0 })));
+    await expect.poll(() => router('checkout').locator('.walk .badge').textContent(), { timeout: 60_000 }).toBe('Paused');
+    const enabled = (): Promise<string[]> => router('checkout').locator('button[data-command]:not([disabled])').evaluateAll((els) => els.map((e) => e.getAttribute('data-command') ?? ''));
+    expect((await enabled()).sort()).toEqual(['abort', 'promote', 'resume']);
+
+    await router('checkout').locator('button[data-command="abort"]').click();
+    await expect.poll(() => router('checkout').locator('[data-testid="command-result"]').textContent(), { timeout: PAGE_TIMEOUT_MS }).toMatch(/^abort: annotation switchyard\.io\/progression=abort@\w+ written/);
+    const live = await eventuallyPhase(() => liveRouter(cluster.admin, NS, 'checkout'), 'RolledBack', 30_000);
+    expect(live.status).toMatchObject({ weights: 'v1=0,v2=100', progression: { phase: 'RolledBack', command: live.metadata.annotations?.[COMMAND_ANNOTATION] } });
+    await expect.poll(() => router('checkout').locator('.walk .badge').textContent(), { timeout: PAGE_TIMEOUT_MS }).toBe('RolledBack');
+    expect(await enabled()).toEqual([]);
+    await keepScreenshot(page, 'walk-aborted');
+  }, 120_000);
+
   it('shows live hit and over-limit rates from the rate-limit service, and says when it is unreachable', async () => {
     const row = page.locator(`[data-ratelimit="${NS}/page-limit"]`);
     await expect.poll(async () => Number.parseFloat((await row.locator('.rate-over').textContent()) ?? ''), { timeout: PAGE_TIMEOUT_MS }).toBeGreaterThan(0);
